@@ -1,0 +1,160 @@
+"""CodeDesk: the composition root.
+
+    python main.py                      open the window
+    python main.py lookup CODE [--json] a code's page
+    python main.py search TEXT [--json] [--limit N]
+    (further commands: see `python main.py --help` and docs/cli.md)
+
+Command-line handlers stay thin: they parse, call db/ or rules/, and print. No
+traceback ever reaches the user: known errors print their message, anything else
+is logged with its details and summarised.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+__version__ = "0.1.0"
+
+log = logging.getLogger("codedesk")
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own exit code for usage errors is 2, kept
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _emit_json(data) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+
+
+def _open_reference():
+    from db.reference import open_reference
+    return open_reference()
+
+
+def cmd_lookup(args) -> int:
+    from db import pagetext
+    ref = _open_reference()
+    page = ref.lookup(args.code, on_date=args.date)
+    if page is None:
+        close = ref.suggest(args.code)
+        if args.json:
+            _emit_json({"error": f"unknown code: {args.code}",
+                        "suggestions": [{"code": h.code, "system": h.system, "title": h.title}
+                                        for h in close]})
+        else:
+            print(f"No code {args.code!r} in CodeDesk's reference data.", file=sys.stderr)
+            if close:
+                print("Did you mean:", file=sys.stderr)
+                for h in close:
+                    print(f"  {h.code:<9} {h.title}", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    if args.json:
+        _emit_json(pagetext.page_json(page))
+    else:
+        print(pagetext.page_text(page))
+    return EXIT_OK
+
+
+def cmd_search(args) -> int:
+    ref = _open_reference()
+    hits = ref.search(args.text, limit=args.limit)
+    if args.json:
+        _emit_json([{"code": h.code, "system": h.system, "title": h.title, "kind": h.kind}
+                    for h in hits])
+    else:
+        if not hits:
+            print(f"Nothing found for {args.text!r}.")
+        for h in hits:
+            print(f"{h.code:<9} {h.system:<10} {h.title}")
+    return EXIT_OK
+
+
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if not 1 <= n <= 500:
+        raise argparse.ArgumentTypeError(f"expected 1 to 500, got {n}")
+    return n
+
+
+def _iso_date(value: str) -> str:
+    import datetime
+    try:
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="codedesk", description="CodeDesk: an offline reference for coding "
+                     "chemodenervation (CPT 64643 and its family). With no command, opens the "
+                     "window.")
+    parser.add_argument("--version", action="store_true", help="print the version and the "
+                        "data releases, then exit")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("lookup", help="show everything known about a code")
+    p.add_argument("code", help="a CPT, HCPCS or ICD-10-CM code (any case, dot optional)")
+    p.add_argument("--json", action="store_true", help="print JSON (see docs/cli.md)")
+    p.add_argument("--date", type=_iso_date, default=None,
+                   help="use the data releases in force on this date (default: today)")
+    p.set_defaults(func=cmd_lookup)
+
+    p = sub.add_parser("search", help="find codes by code, prefix or words")
+    p.add_argument("text", help="a code, a code prefix or a few words")
+    p.add_argument("--json", action="store_true", help="print JSON (see docs/cli.md)")
+    p.add_argument("--limit", type=_positive_int, default=20, help="at most N hits (1-500)")
+    p.set_defaults(func=cmd_search)
+    return parser
+
+
+def version_text() -> str:
+    ref = _open_reference()
+    lines = [f"CodeDesk {__version__}", "Data releases:"]
+    lines += [f"  {r.dataset:<24} {r.label} (from {r.effective_from})"
+              + (" [imported]" if r.imported else "") for r in ref.releases_in_use()]
+    lines.append(f"  {'icd10cm':<24} {ref.meta.get('icd10cm', '')}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from db.errors import CodeDeskError
+    from db.logsetup import setup_logging
+
+    args = build_parser().parse_args(argv)
+    log_file = setup_logging(gui=args.command is None and not args.version)
+    try:
+        if args.version:
+            print(version_text())
+            return EXIT_OK
+        if args.command is None:
+            from ui.app import run_gui
+            return run_gui(sys.argv[:1])
+        return args.func(args)
+    except CodeDeskError as exc:
+        print(f"codedesk: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception:  # the last line of defence: no traceback in the user's face
+        log.exception("unexpected error")
+        print(f"codedesk: an unexpected error stopped the command; the details are in "
+              f"{log_file}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())
