@@ -79,18 +79,26 @@ def _icd_rows():
     """(code, kind, title, billable, parent) for the whole ICD-10-CM code set, sorted."""
     import simple_icd_10_cm as cm
 
-    rows = []
+    rows, seen = [], set()
     for code in cm.get_all_codes(True):
+        if code in seen:
+            continue
+        seen.add(code)
+        # A few blocks share their name with their only category (B10, C7A): kept once,
+        # as the category, under the block's chapter.
+        parent = cm.get_parent(code) or None
         if cm.is_chapter(code):
             kind = "chapter"
-        elif cm.is_block(code):
-            kind = "block"
         elif cm.is_category(code):
             kind = "category"
+            if parent == code:
+                parent = cm.get_ancestors(code)[-1]
+        elif cm.is_block(code):
+            kind = "block"
         else:
             kind = "code"
         billable = 1 if kind in ("category", "code") and cm.is_leaf(code) else 0
-        rows.append((code, kind, cm.get_description(code), billable, cm.get_parent(code) or None))
+        rows.append((code, kind, cm.get_description(code), billable, parent))
     # Chapters and blocks after the codes, codes in their natural order: search
     # returns ICD hits in this (rowid) order when a query matches too many to rank.
     rows.sort(key=lambda r: (r[1] in ("chapter", "block"), r[0]))
@@ -213,15 +221,16 @@ def build(target: pathlib.Path, content_dir: pathlib.Path = CONTENT_DIR) -> str:
                     "releases": json.dumps(releases),
                 }
                 con.executemany("INSERT INTO meta VALUES (?,?)", sorted(meta.items()))
+                con.execute("INSERT INTO curated_fts(curated_fts) VALUES ('optimize')")
+                con.execute("INSERT INTO icd_fts(icd_fts) VALUES ('optimize')")
             problems = con.execute("PRAGMA foreign_key_check").fetchall()
             if problems:
                 raise ValueError(f"content refers to missing rows: {problems[:5]}")
-            con.execute("INSERT INTO curated_fts(curated_fts) VALUES ('optimize')")
-            con.execute("INSERT INTO icd_fts(icd_fts) VALUES ('optimize')")
             con.execute("PRAGMA journal_mode=DELETE")
             con.execute("VACUUM")
         finally:
             con.close()
+        os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

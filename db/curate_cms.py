@@ -120,7 +120,7 @@ def curate(src: pathlib.Path) -> None:
            if r["primary_code"] in CODES and r["add_on_code"] in CODES]
     _write("cms_aoc.csv", ["release", "primary_code", "addon_code", "edit_type"], sorted(aoc))
 
-    opps = []
+    opps: dict[tuple, set] = {}
     for r in _rows(src / "opps_addendum_b_softek_sample_family.csv"):
         q = r["source_quarter"]
         if r["hcpcs"] not in CODES or len(q) != 7 or q < OPPS_FROM:
@@ -128,8 +128,11 @@ def curate(src: pathlib.Path) -> None:
         rel = f"opps-{q}"
         releases[rel] = [rel, "opps", f"OPPS Addendum B {q}", f"{q}-01", _quarter_end(q),
                          "cms-opps-addb"]
-        opps.append([rel, r["hcpcs"], r["status_indicator"], r["payment_rate"]])
-    _write("cms_opps.csv", ["release", "code", "status_indicator", "payment_rate"], sorted(opps))
+        opps.setdefault((rel, r["hcpcs"]), set()).add((r["status_indicator"], r["payment_rate"]))
+    # A quarter published twice with different figures (a corrected file) is left out:
+    # which one is final cannot be told from the extract, and we never guess a payment.
+    _write("cms_opps.csv", ["release", "code", "status_indicator", "payment_rate"],
+           sorted([*key, *next(iter(vals))] for key, vals in opps.items() if len(vals) == 1))
 
     rel = "hcpcs-2024-07"
     releases[rel] = [rel, "hcpcs", "HCPCS Level II July 2024", "2024-07-01", "2024-09-30",

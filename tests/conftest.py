@@ -1,0 +1,44 @@
+"""Shared fixtures: the real reference database (built once if missing or stale), and a
+fresh user data folder per test."""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+from db.build import ensure_reference_db
+from db.reference import Reference
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SHARED_CMS = ROOT.parent / "shared" / "data" / "cms"
+
+
+@pytest.fixture(scope="session")
+def reference_path() -> pathlib.Path:
+    return ensure_reference_db()
+
+
+@pytest.fixture(scope="session")
+def reference(reference_path) -> Reference:
+    """The bundled reference data alone (no imported releases)."""
+    ref = Reference(reference_path, imports_path=pathlib.Path("/nonexistent/imports.sqlite3"))
+    yield ref
+    ref.close()
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> pathlib.Path:
+    """A fresh, empty CODEDESK_DATA_DIR for one test."""
+    path = tmp_path / "data"
+    path.mkdir()
+    monkeypatch.setenv("CODEDESK_DATA_DIR", str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_cms() -> pathlib.Path:
+    """The CMS extracts beside the project; tests that need them skip where absent."""
+    if not SHARED_CMS.is_dir():
+        pytest.skip("../shared/data/cms is not present on this machine")
+    return SHARED_CMS
