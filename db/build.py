@@ -23,6 +23,7 @@ import sqlite3
 import sys
 import tempfile
 import tomllib
+import warnings
 
 import resources
 from db.codeset import COMPANIONS, FAMILY
@@ -77,10 +78,14 @@ def _num(value: str | None):
 
 def _icd_rows():
     """(code, kind, title, billable, parent) for the whole ICD-10-CM code set, sorted."""
-    import simple_icd_10_cm as cm
+    with warnings.catch_warnings():
+        # The package loads its data through importlib.resources' legacy calls.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10_cm as cm
+        all_codes = cm.get_all_codes(True)
 
     rows, seen = [], set()
-    for code in cm.get_all_codes(True):
+    for code in all_codes:
         if code in seen:
             continue
         seen.add(code)

@@ -24,6 +24,18 @@ class _NoTraceback(logging.Formatter):
         return super().formatMessage(record)
 
 
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time (it may be replaced after set-up)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value):
+        pass
+
+
 def setup_logging(gui: bool = False) -> pathlib.Path | None:
     root = logging.getLogger("codedesk")
     if root.handlers:
@@ -39,7 +51,7 @@ def setup_logging(gui: bool = False) -> pathlib.Path | None:
     except OSError:
         log_file = None
     if not gui:
-        err = logging.StreamHandler(sys.stderr)
+        err = _CurrentStderr()
         err.setLevel(logging.WARNING)
         err.setFormatter(_NoTraceback("codedesk: %(message)s"))
         root.addHandler(err)
