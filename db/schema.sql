@@ -40,9 +40,9 @@ CREATE INDEX codes_norm ON codes(norm);
 CREATE INDEX codes_parent ON codes(parent);
 
 -- Words for the family and companions (small: ranked by bm25) and ICD-10-CM apart.
-CREATE VIRTUAL TABLE curated_fts USING fts5(code, title, description, keywords,
+CREATE VIRTUAL TABLE curated_fts USING fts5(code, title, description, keywords, prefix='1 2',
     content='', tokenize='unicode61 remove_diacritics 2');
-CREATE VIRTUAL TABLE icd_fts USING fts5(title, content='',
+CREATE VIRTUAL TABLE icd_fts USING fts5(title, content='', prefix='1 2 3',
     tokenize='unicode61 remove_diacritics 2');
 
 CREATE TABLE relationships (
