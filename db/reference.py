@@ -474,6 +474,10 @@ def _where_performed(pfs: Pfs | None) -> str | None:
 
 
 def open_reference() -> Reference:
-    """The reference database, built first when a source checkout has none or a stale one."""
+    """The reference database, built first when a source checkout has none or a stale
+    one, and verified against its checksum before use."""
     from db.build import ensure_reference_db
-    return Reference(ensure_reference_db())
+    from db.bundle import verify_reference
+    path = ensure_reference_db()
+    verify_reference(path)
+    return Reference(path)

@@ -89,3 +89,19 @@ def test_data_dir_variable_moves_user_data(data_dir):
     store.set_note("64643", "check the primary")
     store.close()
     assert (data_dir / "user.sqlite3").exists()
+
+
+def test_bundle_verification(tmp_path, data_dir):
+    from db.bundle import verify_reference
+    target = tmp_path / "ref.sqlite3"
+    build.build(target)
+    verify_reference(target)          # hashes and remembers
+    verify_reference(target)          # remembered
+    data = bytearray(target.read_bytes())
+    data[5000] ^= 0xFF
+    target.write_bytes(bytes(data))   # a changed file is hashed again
+    with pytest.raises(ReferenceDatabaseError, match="damaged"):
+        verify_reference(target)
+    target.unlink()
+    with pytest.raises(ReferenceDatabaseError, match="missing"):
+        verify_reference(target)
