@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 
 __version__ = "0.1.0"
@@ -141,13 +142,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             from ui.app import run_gui
             return run_gui(sys.argv[:1])
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()
+        return status
     except CodeDeskError as exc:
         print(f"codedesk: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # e.g. `codedesk lookup 64643 | head`: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception:  # the last line of defence: no traceback in the user's face
         log.exception("unexpected error")
