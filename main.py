@@ -79,6 +79,82 @@ def cmd_search(args) -> int:
     return EXIT_OK
 
 
+MAX_ENCOUNTER_BYTES = 1_000_000
+
+
+def _read_encounter(path: str):
+    """The decoded JSON of an encounter file ('-' for standard input), or (None, message)."""
+    try:
+        if path == "-":
+            text = sys.stdin.read(MAX_ENCOUNTER_BYTES + 1)
+        else:
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read(MAX_ENCOUNTER_BYTES + 1)
+    except FileNotFoundError:
+        return None, f"no such file: {path}"
+    except IsADirectoryError:
+        return None, f"{path} is a folder, not an encounter file"
+    except PermissionError:
+        return None, f"{path} cannot be read (permission denied)"
+    except UnicodeDecodeError:
+        return None, f"{path} is not a UTF-8 text file"
+    except OSError as exc:
+        return None, f"{path} cannot be read: {exc.strerror or exc}"
+    if len(text) > MAX_ENCOUNTER_BYTES:
+        return None, f"{path} is too large for an encounter (over 1 MB)"
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, (f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                      f"column {exc.colno}")
+    except RecursionError:
+        return None, f"{path} is not valid JSON: nested too deeply"
+
+
+def _user_payer_profiles() -> dict:
+    from db.errors import UserDataError
+    from db.userdata import UserData
+    try:
+        store = UserData()
+    except UserDataError as exc:
+        print(f"codedesk: your own payer profiles are not available: {exc}", file=sys.stderr)
+        return {}
+    try:
+        return store.payer_profiles()
+    finally:
+        store.close()
+
+
+def cmd_wizard(args) -> int:
+    from rules.encounter import InvalidEncounter, parse_encounter
+    from rules.engine import decide
+
+    def fail(message: str, problems=()) -> int:
+        if args.json:
+            _emit_json({"error": message, "problems": list(problems)})
+        else:
+            print(f"codedesk: {message}", file=sys.stderr)
+            for p in problems:
+                print(f"  - {p}", file=sys.stderr)
+        return EXIT_USAGE
+
+    data, problem = _read_encounter(args.encounter)
+    if problem:
+        return fail(problem)
+    ref = _open_reference()
+    profiles = _user_payer_profiles()
+    try:
+        encounter = parse_encounter(data, payer_ids={p.id for p in ref.payers()} | set(profiles))
+        decision = decide(encounter, ref, profiles)
+    except InvalidEncounter as exc:
+        return fail(f"the encounter in {args.encounter} is not valid", exc.problems)
+    if args.json:
+        _emit_json(decision.to_json())
+    else:
+        print(decision.to_text())
+    return EXIT_OK
+
+
 def _positive_int(value: str) -> int:
     try:
         n = int(value)
@@ -117,6 +193,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON (see docs/cli.md)")
     p.add_argument("--limit", type=_positive_int, default=20, help="at most N hits (1-500)")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("wizard", help="decide the claim lines and modifiers for an encounter",
+                       description="Decide the claim lines, modifiers and units for an "
+                       "encounter given as JSON (docs/encounter.md). Exit 0 with the decision, "
+                       "2 when the file or the encounter is not valid.")
+    p.add_argument("encounter", help="the encounter JSON file ('-' reads standard input)")
+    p.add_argument("--json", action="store_true", help="print the decision as JSON "
+                   "(docs/encounter.md)")
+    p.set_defaults(func=cmd_wizard)
     return parser
 
 
