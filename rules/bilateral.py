@@ -65,8 +65,8 @@ def _rt_lt(draft: Draft, count_once: bool = False) -> list[Draft]:
 def _bilateral_format(draft: Draft, facts, payer, warn, pfs_rel) -> list[Draft]:
     fmt = payer.bilateral_format
     payer_src = payer.source or PAYER_FORMATS
-    base = (f"Both sides, bilateral indicator 1 (150% rule): reported in {payer.name}'s "
-            "bilateral format")
+    base = ("Both sides, bilateral indicator 1 (150% rule), in the payer's bilateral format "
+            f"({payer.name})")
     units = draft.units
     draft.mue_units = units
     if fmt == "modifier_50_two_units":
@@ -84,17 +84,17 @@ def _bilateral_format(draft: Draft, facts, payer, warn, pfs_rel) -> list[Draft]:
             draft.because(base + ": one line with modifier 50 and 1 unit", pfs_rel, MPFS,
                           payer_src)
         else:
-            draft.because(f"Both sides, bilateral indicator 1: {payer.name}'s bilateral format "
-                          "is not known, so the CMS format is used: one line with modifier 50 "
-                          "and 1 unit", pfs_rel, MPFS)
+            draft.because(f"Both sides, bilateral indicator 1: the bilateral format of "
+                          f"{payer.name} is not known, so the CMS format is used: one line with "
+                          "modifier 50 and 1 unit", pfs_rel, MPFS)
             warn("payer", f"{payer.name}: bilateral format not known for {draft.code}; "
                  "verify with the payer (one line -50 x1, -50 x2, or RT and LT lines)",
                  PAYER_FORMATS)
         return [draft]
     mue = facts.mue(draft.code)
     if mue is not None and units * 2 > mue.value:
-        warn("mue", f"{draft.code}: {payer.name}'s bilateral format puts {units * 2} units on "
-             f"the claim; the CMS MUE of {mue.value} (MAI {mue.mai}) assumes one line with "
+        warn("mue", f"{draft.code}: the bilateral format of {payer.name} puts {units * 2} units "
+             f"on the claim; the CMS MUE of {mue.value} (MAI {mue.mai}) assumes one line with "
              "modifier 50 and 1 unit. Confirm the payer's own unit limits",
              mue.release, "cms-ncci-policy-manual")
     return lines

@@ -43,7 +43,8 @@ def apply_distinct(lines: list[Draft], needs: list[tuple[str, str, tuple[str, ..
         d.add(mod)
         for _, text, sources in needs:
             d.because(f"{mod}: {text}", *sources)
-        d.because(f"{mod}: {how}", payer.source if payer.source else None, X_MODS)
+        known = payer.accepts_x_modifiers is not None
+        d.because(f"{mod}: {how}", payer.source if known else None, X_MODS)
     warn("documentation", f"{lines[0].code}-{mod}: the record must show the distinct "
          "service (separate site, session or practitioner) that the modifier claims", X_MODS)
 

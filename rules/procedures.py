@@ -55,9 +55,12 @@ def emg_line(index: int, s) -> Draft:
 
 def other_line(index: int, s, facts) -> Draft:
     d = Draft(s.code, s.units, "other_procedure", (index,), distinct=s.distinct)
-    known = facts.code_row(s.code) is not None
-    d.because(f"Other procedure {s.code}, {s.units} unit{'s' * (s.units != 1)}, as entered",
-              facts.content_source(s.code) if known else None)
+    what = f"Other procedure {s.code}, {s.units} unit{'s' * (s.units != 1)}, as entered"
+    if facts.code_row(s.code) is not None:
+        d.because(what, facts.content_source(s.code))
+    else:
+        d.because(what + "; CodeDesk holds no data on this code (data not available)",
+                  "codedesk-editorial")
     return d
 
 
