@@ -30,8 +30,9 @@ def site_lines(index: int, s, facts, payer, warn) -> list[Draft]:
              f"destroyed ({s.nerves} per side named) and the agent used", CPT)
     else:
         d.because(f"Chemodenervation of {_WHAT[s.kind]}: {code}, once per session", CPT)
-    if s.kind == "migraine":
+    if s.kind == "migraine" and s.side != "both":
         if s.side in ("left", "right"):
+            # Bilateral indicator 2: no RT/LT and no 50 on a code bilateral by definition.
             warn("payer", "64615 is bilateral by definition; done on one side only, some "
                  "payers want modifier 52 (reduced service): verify with the payer", PROF)
         return [d]
