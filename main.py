@@ -155,6 +155,46 @@ def cmd_wizard(args) -> int:
     return EXIT_OK
 
 
+def _import_progress():
+    """A one-line progress display on a terminal (none when output is redirected)."""
+    if not sys.stderr.isatty():
+        return None
+    state = {"text": ""}
+
+    def show(fraction: float, message: str) -> None:
+        text = f"\r{fraction * 100:5.1f}%  {message[:60]:<60}"
+        if text != state["text"]:
+            state["text"] = text
+            sys.stderr.write(text)
+            sys.stderr.flush()
+    return show
+
+
+def cmd_import(args) -> int:
+    from db.build import ensure_reference_db
+    from db.importers import BadFileError, ImportBusyError, import_files
+
+    progress = None if args.json else _import_progress()
+    try:
+        result = import_files(args.files, progress=progress,
+                              reference_path=ensure_reference_db())
+    except (BadFileError, ImportBusyError) as exc:
+        if progress:
+            sys.stderr.write("\n")
+        if args.json:
+            _emit_json(exc.to_json() if isinstance(exc, BadFileError) else {"error": str(exc)})
+        print(f"codedesk: {exc}\nNothing was imported; the data in use is unchanged.",
+              file=sys.stderr)
+        return EXIT_USAGE if isinstance(exc, BadFileError) else EXIT_ERROR
+    if progress:
+        sys.stderr.write("\n")
+    if args.json:
+        _emit_json(result.to_json())
+    else:
+        print(result.summary_text(), end="")
+    return EXIT_OK
+
+
 def _positive_int(value: str) -> int:
     try:
         n = int(value)
@@ -202,6 +242,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the decision as JSON "
                    "(docs/encounter.md)")
     p.set_defaults(func=cmd_wizard)
+
+    p = sub.add_parser("import", help="import official CMS data files (NCCI, MUE, PFS, OPPS, "
+                       "HCPCS, ICD-10-CM)",
+                       description="Import the official CMS files as published (docs/import.md):"
+                       " the kind and release of each file are recognized from its content and "
+                       "name. All or nothing: exit 0 when imported (or already imported), 2 when "
+                       "a file is not valid (nothing is imported).")
+    p.add_argument("files", nargs="+", metavar="FILE", help="the files; the four parts of an "
+                   "NCCI PTP release together")
+    p.add_argument("--json", action="store_true", help="print what was recognized, imported "
+                   "and changed as JSON (docs/import.md)")
+    p.set_defaults(func=cmd_import)
     return parser
 
 
