@@ -272,6 +272,9 @@ class Reference:
     def source(self, source_id: str) -> Source | None:
         r = self.con.execute("SELECT id, title, publisher, tier, release, date, document, url"
                              " FROM sources WHERE id = ?", (source_id,)).fetchone()
+        if r is None and self.has_imports:   # an imported release names its files (import:...)
+            r = self.con.execute("SELECT id, title, publisher, tier, release, date, document,"
+                                 " url FROM imp.sources WHERE id = ?", (source_id,)).fetchone()
         return Source(*r) if r else None
 
     def title(self, code: str) -> str | None:
