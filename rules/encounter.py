@@ -343,12 +343,14 @@ def _cross_checks(raw: list, problems: list) -> None:
             method = valid(s, "method", K.GUIDANCE_METHODS)
             if method is None:
                 continue
-            key, label, why = (kind, method), f"guidance {method}", "guidance is reported once per session"
+            key, label = (kind, method), f"guidance {method}"
+            why = "guidance is reported once per session"
         elif kind in ("diagnostic_emg", "other_procedure", "drug"):
             code = valid(s, "code", None)
             if not code:
                 continue
-            key, label, why = (kind, code), f"{kind} {code}", "one entry per code: use units or amounts"
+            key, label = (kind, code), f"{kind} {code}"
+            why = "one entry per code: use units or amounts"
         else:
             continue
         if key in seen:

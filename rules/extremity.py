@@ -61,7 +61,8 @@ def extremity_lines(limbs: list[tuple[int, object]], facts) -> tuple[list[Draft]
         addon = "64645" if s.muscles >= 5 else "64643"
         groups.setdefault((addon, _side(s.limb)), []).append((i, s))
     drafts = [head]
-    for (addon, side), members in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] != "right")):
+    for (addon, side), members in sorted(groups.items(),
+                                         key=lambda kv: (kv[0][0], kv[0][1] != "right")):
         d = Draft(addon, len(members), "extremity_addon", tuple(i for i, _ in members),
                   sites=sites, side_order=0 if side == "right" else 1)
         d.add(SIDE_MODIFIER[side])
