@@ -55,7 +55,7 @@ def rows(rec: Recognized, encoding: str | None, monitor) -> Iterator[tuple]:
         if kind == "4":
             if current is None or current[0] != code:
                 raise where.error(f"a continuation record for {code} without its first line")
-            current[1].append(text[11:91].strip())
+            current[1].append(text[11:91].ljust(80))
             continue
         if not _LEVEL2.fullmatch(code):
             raise where.error(f"malformed HCPCS Level II code {text[0:5]!r}: expected a "
@@ -67,7 +67,7 @@ def rows(rec: Recognized, encoding: str | None, monitor) -> Iterator[tuple]:
                 yield out
         added = _date(text[269:277], where, "code added date")
         ended = _date(text[285:293], where, "termination date")
-        current = [code, [text[11:91].strip()], text[91:119].strip(), added, ended]
+        current = [code, [text[11:91].ljust(80)], text[91:119].strip(), added, ended]
     if current is not None:
         out = _finish(rec, current)
         if out:
@@ -81,4 +81,6 @@ def _finish(rec: Recognized, current) -> tuple | None:
     code, pieces, short, added, ended = current
     if ended and ended < rec.effective_from:
         return None
-    return (rec.release_id, code, " ".join(p for p in pieces if p), short or None, added)
+    # The pieces are 80-character fields: joined as they stand (a word may run over the
+    # edge of one into the next), then the padding is squeezed out.
+    return (rec.release_id, code, " ".join("".join(pieces).split()), short or None, added)
