@@ -582,7 +582,7 @@ def _why_line(decision: Decision | None, line: ClaimEntry) -> tuple[str, tuple[s
     ln = _decision_line(decision, line)
     if ln is None or not ln.reasons:
         return "", ()
-    return " ".join(ln.reasons), tuple(ln.sources)
+    return "; ".join(ln.reasons), tuple(ln.sources)
 
 
 def _mods(mods: Sequence[str]) -> str:
