@@ -335,3 +335,24 @@ def test_editing_a_shipped_scenario_makes_a_copy(qtbot, window, userdata):
     assert editor.save()
     assert "four-limbs-copy" in userdata.scenarios()
     assert w.scenarios.row_of("four-limbs") >= 0
+
+
+def test_main_window_menus_open_training_and_presentation(qtbot, reference, userdata):
+    from ui.mainwindow import MainWindow
+    mw = MainWindow(reference, userdata)
+    qtbot.addWidget(mw)
+    mw.show()
+    qtbot.waitExposed(mw)
+    tools = [a.text() for a in mw.menuBar().actions() if a.text() == "&Tools"]
+    assert tools
+    mw.act_training.trigger()
+    tw = mw._training_window
+    qtbot.addWidget(tw)
+    assert tw.isVisible() and tw.scenario is not None
+    mw.act_present.trigger()
+    p = tw.presentation
+    qtbot.addWidget(p)
+    qtbot.waitUntil(p.isVisible)
+    assert p.index == 0 and p.slides[0].kind == "case"
+    with qtbot.waitSignal(p.closed):
+        qtbot.keyClick(p, Qt.Key_Escape)

@@ -288,6 +288,11 @@ class MainWindow(QMainWindow):
         self.act_wizard_code = A("Wizard &from this code…", lambda: self.open_wizard(
             self.page.code if self.page else None), ("Ctrl+Shift+W",), None,
             "Open the modifier wizard for the open code")
+        self.act_training = A("&Training: practice and scenarios…", self.open_training,
+                              ("Ctrl+T",), None,
+                              "Practise coding on scenarios; write, share and print scenarios")
+        self.act_present = A("&Presentation mode", self.open_presentation, ("F11",), None,
+                             "Full screen, large text: a scenario's decision step by step")
         self.act_shortcuts = A("&Keyboard shortcuts", self.show_shortcuts, ("F1",),
                                tip="List every keyboard shortcut")
         self.act_releases = A("&Data releases", self.show_releases, (),
@@ -337,6 +342,8 @@ class MainWindow(QMainWindow):
         m.addActions([self.act_bookmarks, self.act_recent, self.act_filter])
         m = bar.addMenu("&Tools")
         m.addActions([self.act_wizard, self.act_wizard_code])
+        m.addSeparator()
+        m.addActions([self.act_training, self.act_present])
         m = bar.addMenu("&Help")
         m.addActions([self.act_shortcuts, self.act_releases, self.act_about])
 
@@ -815,6 +822,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("The modifier wizard is not part of this build.", 6000)
             return
         open_wizard(self, self.ref, self.user, code=code)
+
+    def open_training(self) -> None:
+        from ui.training import open_training
+        open_training(self, self.ref, self.user)
+
+    def open_presentation(self) -> None:
+        from ui.training import open_presentation
+        open_presentation(self, self.ref, self.user)
 
     def _update_status_releases(self) -> None:
         rels = self.ref.releases_in_use(self.on_date)

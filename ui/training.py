@@ -540,8 +540,9 @@ def open_training(parent, reference, userdata) -> TrainingWindow:
     if window is None:
         window = TrainingWindow(reference, userdata)
         parent._training_window = window
+    if window.isVisible() and QApplication.platformName() != "offscreen":
+        window.raise_()          # already open behind the main window: bring it up
     window.show()
-    window.raise_()
     window.activateWindow()
     return window
 
