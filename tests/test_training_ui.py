@@ -26,6 +26,8 @@ ARTIFACTS = pathlib.Path(__file__).resolve().parent.parent / "artifacts"
 def userdata(tmp_path):
     ud = UserData(tmp_path / "user.sqlite3")
     yield ud
+    for w in QApplication.topLevelWidgets():
+        w.close()          # windows that save to the user data do it before it closes
     ud.close()
 
 
