@@ -231,3 +231,29 @@ def test_walkthrough_has_each_decision_with_its_reason_and_source(library, refer
     nr = [st for st in steps if st.kind == "not_reported"]
     assert nr[0].codes == ("95873",) and "indicator 0" in nr[0].points[0]
     assert steps[-1].kind == "claim"
+
+
+# -- hostile files ----------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+                     | st.text(max_size=8),
+                     lambda inner: st.lists(inner, max_size=4)
+                     | st.dictionaries(st.sampled_from(
+                         ["id", "title", "vignette", "encounter", "expected", "lines", "code",
+                          "modifiers", "units", "services", "kind", "x"]), inner, max_size=5),
+                     max_leaves=20)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(scenarios=st.lists(_json, min_size=1, max_size=3))
+def test_any_file_is_read_or_rejected_with_problems_never_a_crash(reference, scenarios):
+    text = json.dumps({"format": T.FILE_FORMAT, "version": 1, "scenarios": scenarios})
+    try:
+        out = T.parse_scenario_file(text, reference)
+    except T.InvalidScenario as exc:
+        assert exc.problems and all(isinstance(p, str) and ": " in p for p in exc.problems)
+    else:
+        assert all(isinstance(s, T.Scenario) for s in out)

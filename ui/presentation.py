@@ -77,6 +77,7 @@ class PresenterMap(FamilyMap):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.setFrameShape(QFrame.NoFrame)
+        self.setAlignment(Qt.AlignCenter)
 
     def set_codes(self, codes) -> None:
         self._codes = tuple(codes)
@@ -202,7 +203,9 @@ class PresentationWindow(QWidget):
         map_page = QWidget()
         ml = QVBoxLayout(map_page)
         ml.setContentsMargins(0, 0, 0, 0)
-        ml.addWidget(self.map)
+        self.map_caption = self._label(STEP_TITLE_PX, True, COLORS["text"], "Step title")
+        ml.addWidget(self.map_caption)
+        ml.addWidget(self.map, 1)
 
         self.pages = QStackedLayout()
         self.pages.addWidget(steps_page)
@@ -278,7 +281,7 @@ class PresentationWindow(QWidget):
                 f"<li style='margin-bottom:10px'>{_reason_html(p)}</li>"
                 for p in step.points) + "</ul>")
         self.claim_lines.setText(self._claim_so_far())
-        self.counter.setText(f"{index + 1} / {len(self.slides)}")
+        self._update_counter()
         self.map.set_codes(self._codes_so_far() if step.kind == "claim" else step.codes)
         self._fit_body()
         self.step_changed.emit(index)
@@ -328,16 +331,22 @@ class PresentationWindow(QWidget):
             if self.body.heightForWidth(width) <= height:
                 break
 
+    def _update_counter(self) -> None:
+        self.counter.setText(f"{self.index + 1} / {len(self.slides)}")
+        if self.slides:
+            self.map_caption.setText(e(self.slides[self.index].title))
+
     def toggle_map(self) -> None:
         self.map_shown = not self.map_shown
         self.pages.setCurrentIndex(1 if self.map_shown else 0)
         # the map gets the whole height the key line took
         self.keys.setVisible(not self.map_shown)
+        self._update_counter()
 
     def text_widgets(self) -> list[QWidget]:
         """Every widget that shows text (tests check their size)."""
         return [self.title, self.counter, self.step_title, self.body, self.claim_title,
-                self.claim_lines, self.keys, self.map]
+                self.claim_lines, self.keys, self.map_caption, self.map]
 
     def smallest_text_px(self) -> int:
         return min(QFontMetrics(w.font()).height() for w in self.text_widgets())

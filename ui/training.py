@@ -13,7 +13,7 @@ import logging
 import pathlib
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QApplication,
                                QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QListView, QMainWindow, QMessageBox, QPushButton, QSplitter,
@@ -330,6 +330,8 @@ class TrainingWindow(QMainWindow):
         result = T.grade(self.scenario, entries, self.decision)
         self.last_grade = result
         self.session.record(self.scenario, entries, result)
+        c = theme.page_colors(theme.current_mode(self._app()))
+        self.claim.colors = {"right": QColor(c.ok_border), "wrong": QColor(c.no_border)}
         self.claim.set_entries(entries)
         self.claim.set_marks([m for m in result.marks if m.entered is not None])
         diffs = T.agrees_with(self.scenario, self.decision) if self.decision else []
