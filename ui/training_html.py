@@ -105,7 +105,7 @@ def handout_html(scenario: T.Scenario, reference, decision=None,
              f"<h2>{e(scenario.title)}</h2><p>{e(scenario.vignette)}</p>",
              f"<p>Date of service {e(str(enc.get('date_of_service')))}; setting "
              f"{e(str(enc.get('setting')).replace('_', ' '))}; payer "
-             f"{e(T.describe_payer(enc.get('payer')))}.</p>"]
+             f"{e(_payer_name(reference, enc.get('payer')))}.</p>"]
     if not with_answer:
         blank = "<tr><td>&nbsp;</td><td>&nbsp;</td><td>&nbsp;</td><td>&nbsp;</td></tr>"
         parts.append("<h3>Your claim lines</h3><table cellspacing='0' border='1' width='100%'>"
@@ -113,17 +113,20 @@ def handout_html(scenario: T.Scenario, reference, decision=None,
                      "Modifiers</th><th width='20%'>Units</th></tr>" + blank * 6 + "</table>"
                      "<p>Codes not reported, and why:</p><p>&nbsp;</p><p>&nbsp;</p>")
         return "".join(parts)
+    lines = scenario.lines
+    if decision is not None and not T.agrees_with(scenario, decision):
+        lines = T.expected_from_decision(decision)[0]     # the order the reasons follow
     parts.append("<h3>The answer</h3><table cellspacing='0' border='1'><tr><th>#</th>"
                  "<th>Code</th><th>Modifiers</th><th>Units</th></tr>" + "".join(
                      f"<tr><td>{n}</td><td>{e(ln.code)}</td><td>{e('-'.join(ln.modifiers))}"
                      f"</td><td>{ln.units}</td></tr>"
-                     for n, ln in enumerate(scenario.lines, 1)) + "</table>")
+                     for n, ln in enumerate(lines, 1)) + "</table>")
     if scenario.not_reported:
         parts.append("<p>Not reported: " + e(", ".join(scenario.not_reported)) + "</p>")
-    steps = T.walkthrough(scenario, decision) if decision is not None else []
+    steps = [s for s in (T.walkthrough(scenario, decision) if decision is not None else [])
+             if s.kind in ("line", "not_reported")]
     if steps:
-        parts.append("<h3>Why</h3>" + _steps_html(s for s in steps
-                                                   if s.kind in ("line", "not_reported")))
+        parts.append("<h3>Why</h3>" + _steps_html(steps))
     parts.append(_points_html(scenario))
     parts.append(sources_list(reference, [s for st in steps for s in st.sources]
                               + [s for tp in scenario.teaching_points for s in tp.sources]))
@@ -131,6 +134,13 @@ def handout_html(scenario: T.Scenario, reference, decision=None,
         parts.append("<p class='muted'>Data releases: " + e(", ".join(
             r.label for r in decision.releases)) + "</p>")
     return "".join(parts)
+
+
+def _payer_name(reference, payer) -> str:
+    if isinstance(payer, str):
+        bundled = reference.payer(payer)
+        return bundled.name if bundled is not None else payer
+    return T.describe_payer(payer)
 
 
 def write_handout_pdf(path, scenario: T.Scenario, reference, decision=None,
