@@ -323,7 +323,13 @@ class SideDatabase:
             self.finish()
         with open(self.tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        os.replace(self.tmp, self.store.path)
+        try:
+            os.replace(self.tmp, self.store.path)
+        except PermissionError:
+            # Windows keeps a file open by another process locked against replacement.
+            raise ImportBusyError(
+                "The imported data is open in another CodeDesk window or program, which "
+                "keeps it locked; close it and import again. Nothing was changed.") from None
         if os.name != "nt":
             fd = os.open(self.store.folder, os.O_RDONLY)
             try:
