@@ -161,6 +161,7 @@ def test_a_later_revision_replaces_an_earlier_one_and_not_the_reverse(run, reade
                                                                ["imp-ptp-practitioner-v303r0"])]
     again = run(sorted((folder / "r0").iterdir()))
     assert again.releases[0].status == "skipped" and "later revision" in again.releases[0].note
+    assert not again.written
     ref = reader()
     assert ref.release_in_force("ptp_practitioner", OCT).id == "imp-ptp-practitioner-v303r1"
     assert [r.id for r in ref.releases("ptp_practitioner") if r.imported] == [
@@ -214,7 +215,8 @@ def test_mue_workbook_and_windows_1252_text(run, reader, folder):
     csv_path = cmsfiles.write_mue_csv(folder, rows, eff="10-01-2024", encoding="cp1252")
     assert b"\x93anatomic\x94" in csv_path.read_bytes()
     run([csv_path])
-    assert reader().mue("64642", "practitioner", OCT).rationale == "Clinical: Données – “anatomic”"
+    got = reader().mue("64642", "practitioner", OCT).rationale
+    assert got == "Clinical: Données – “anatomic”"
     xlsx = cmsfiles.write_mue_xlsx(folder, rows, eff="01-01-2025")
     (o,) = run([xlsx]).releases
     assert o.release_id == "imp-mue-practitioner-2025-01-01" and o.rows == len(rows)
@@ -342,6 +344,12 @@ def test_icd10cm_order_file_and_tabular_xml(run, data_dir, folder):
     items = {(c.kind, c.item) for c in ch.changes}
     assert ("added", "G24.A") in items and ("changed", "G24.3") in items
     assert ("deleted", "G24.1") in items                  # not in this small file
+    con = ImportStore()._read()
+    row = con.execute("SELECT short_title, title, billable FROM icd10cm"
+                      " WHERE code = 'G24.3'").fetchone()
+    assert tuple(row) == ("Spasmodic torticollis (renamed)",
+                          "Spasmodic torticollis (renamed)", 1)
+    con.close()
     xml = cmsfiles.write_icd_xml(folder, {"G24": ("Dystonia", {
         "G24.3": "Spasmodic torticollis", "G24.5": "Blepharospasm"})},
         name="icd10cm-tabular-April-1-2027.xml")

@@ -22,13 +22,14 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 ROWS = 300_000
 
 CHILD = textwrap.dedent("""
+    import pathlib
     import sys
     from db.importers import import_files
 
     def progress(fraction, message):
         print(f"{fraction:.3f} {message}", flush=True)
 
-    import_files(sys.argv[2:], progress=progress, reference_path=__import__("pathlib").Path(sys.argv[1]))
+    import_files(sys.argv[2:], progress=progress, reference_path=pathlib.Path(sys.argv[1]))
     print("FINISHED", flush=True)
 """)
 

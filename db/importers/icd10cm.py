@@ -23,7 +23,7 @@ from db.importers.fields import Line
 
 TABLE = "icd10cm"
 COLUMNS = ("release_id", "code", "norm", "billable", "short_title", "title")
-_ORDER = re.compile(r"(\d{5}) ([A-Z][0-9][0-9A-Z]{1,5}) *([01]) (.{1,60}?) *(?: (\S.*?))?\s*")
+_ORDER_CODE = re.compile(r"[A-Z][0-9][0-9A-Z]{1,5}")
 _CODE = re.compile(r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?")
 
 
@@ -45,21 +45,25 @@ def _order_rows(rec, encoding, monitor) -> Iterator[tuple]:
     for n, line in reading.text_lines(path, encoding, monitor):
         if not line.strip():
             continue
-        m = _ORDER.fullmatch(line.rstrip("\r\n"))
+        text = line.rstrip("\r\n")
         where = Line(path, n)
-        if m is None:
+        # Fixed width: order 1-5, code 7-13, flag 15, short title 17-76, long title 78-.
+        norm = text[6:13].strip()
+        ok = (len(text) >= 18 and text[:5].isdigit() and text[5] == " " and text[13] == " "
+              and text[14] in "01" and text[15] == " " and _ORDER_CODE.fullmatch(norm))
+        if not ok:
             if not line.endswith("\n"):
                 raise where.error("the line stops short: the file seems truncated. Copy it "
                                   "again from the CMS download.")
             raise where.error(f"not an ICD-10-CM order-file line: expected the order number, "
-                              f"the code, 0 or 1 and the titles; found {line.strip()[:40]!r}")
-        norm = m[2]
+                              f"the code, 0 or 1 and the titles; found {text.strip()[:40]!r}")
+        short = text[16:76].strip()
+        title = text[77:].strip() or short
         if norm in seen:
             raise where.error(f"code {dotted(norm)} appears twice")
         seen.add(norm)
         count += 1
-        yield (rec.release_id, dotted(norm), norm, int(m[3]), m[4].strip(),
-               (m[5] or m[4]).strip())
+        yield (rec.release_id, dotted(norm), norm, int(text[14]), short or None, title)
     if not count:
         raise BadFileError(path, "no ICD-10-CM codes in the file")
 
@@ -101,7 +105,8 @@ def _xml_rows(rec, monitor) -> Iterator[tuple]:
                     monitor.report(min(fh.tell(), size))
     except ET.ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
-        raise BadFileError(path, f"the XML is damaged or truncated ({exc.msg if hasattr(exc, 'msg') else exc})",
+        detail = getattr(exc, "msg", None) or str(exc)
+        raise BadFileError(path, f"the XML is damaged or truncated ({detail})",
                            line=line) from None
     if not count:
         raise BadFileError(path, "no <diag> codes in the XML")

@@ -38,8 +38,8 @@ def _header_ok(cells: list[str]) -> bool:
 def _check_header(path, cells: list[str], where: Line) -> None:
     if not _header_ok(cells):
         found = ", ".join(c.strip() or "(blank)" for c in cells[:7])
-        raise where.error(f"the columns are not where CMS puts them: expected {', '.join(EXPECTED)};"
-                          f" found {found}")
+        raise where.error("the columns are not where CMS puts them: expected "
+                          f"{', '.join(EXPECTED)}; found {found}")
 
 
 def _is_header(cells: list[str]) -> bool:
@@ -96,7 +96,7 @@ def _edits(fh, n: int, path, rid: str, setting: str, monitor) -> Iterator[tuple]
     repeat), falling back to the full checks of _diagnose for anything new or odd."""
     raw = fh.buffer
     codes: dict[str, str] = {}
-    dates: dict[str, str | None] = {"*": None}
+    dates: dict[str, str | None] = {"*": None, "": None}
     rationales: dict[str, tuple[str | None, int]] = {}
     indicators = {"0": 0, "1": 1, "9": 9}
     marks = ("", "*")

@@ -321,8 +321,8 @@ def records(path: pathlib.Path, fmt: str, encoding: str | None, monitor: Monitor
                     raise BadFileError(path, "the file ends inside a quoted cell: it seems "
                                        "truncated. Copy it again from the CMS download.",
                                        line=line) from None
-                raise BadFileError(path, f"malformed {'tab-delimited' if delimiter == chr(9) else 'CSV'}"
-                                   f" line ({exc})", line=line) from None
+                kind = "tab-delimited" if delimiter == "\t" else "CSV"
+                raise BadFileError(path, f"malformed {kind} line ({exc})", line=line) from None
             n += 1
             if monitor and n % 2048 == 0:
                 monitor.report(raw.tell())

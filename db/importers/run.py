@@ -254,6 +254,11 @@ def prepare(paths, progress=None, cancel=None, store: ImportStore | None = None,
                                              for f in files))
         for files, digest, o in todo:
             _build_release(side, files, digest, o, scans, sizes, monitor)
+        if not any(o.status in ("imported", "replaced") for _, _, o in todo):
+            side.discard()          # only older revisions: nothing to write
+            side = None
+            monitor.say("Nothing new to import", 1.0)
+            return PreparedImport(ImportResult(recs, outcomes, False), None, lock)
         monitor.phase(*FINISH)
         monitor.say("Indexing and saving", FINISH[0])
         side.finish()
