@@ -198,10 +198,11 @@ def _insert_content(con: sqlite3.Connection, content_dir: pathlib.Path) -> None:
           None if "accepts_x_modifiers" not in p else int(p["accepts_x_modifiers"]),
           int(p.get("verified", False)), p.get("note"), p["source"]) for p in payers["payer"]])
     con.executemany(
-        "INSERT INTO payer_notes (payer_id, codes, topic, text, tier, date, source_id)"
-        " VALUES (?,?,?,?,?,?,?)",
-        [(n["payer"], " ".join(n.get("codes", [])), n["topic"], n["text"], n["tier"],
-          n.get("date"), n["source"]) for n in payers.get("note", [])])
+        "INSERT INTO payer_notes (payer_id, codes, settings, topic, text, tier, date,"
+        " source_id) VALUES (?,?,?,?,?,?,?,?)",
+        [(n["payer"], " ".join(n.get("codes", [])), " ".join(n.get("settings", [])),
+          n["topic"], n["text"], n["tier"], n.get("date"), n["source"])
+         for n in payers.get("note", [])])
 
 
 def build(target: pathlib.Path, content_dir: pathlib.Path = CONTENT_DIR) -> str:

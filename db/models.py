@@ -156,6 +156,7 @@ class PayerNote:
     tier: str
     date: str | None
     source_id: str
+    settings: tuple[str, ...] = ()   # empty: the note applies in every setting
 
 
 @dataclass(frozen=True)

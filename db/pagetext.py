@@ -27,7 +27,8 @@ def page_json(page: CodePage) -> dict:
                            for c in page.corrections]
     data["payer_notes"] = [{"payer": n.payer, "payer_name": n.payer_name, "topic": n.topic,
                             "text": n.text, "tier": n.tier, "date": n.date,
-                            "source": n.source_id} for n in page.payer_notes]
+                            "source": n.source_id, "settings": list(n.settings)}
+                           for n in page.payer_notes]
     for key in ("add_on_primaries", "releases_used"):
         data[key] = list(data[key])
     return data

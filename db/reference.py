@@ -252,7 +252,8 @@ class Reference:
             if code and not (code in codes or (not codes and family)):
                 continue
             out.append(PayerNote(r["payer_id"], r["payer_name"], r["topic"], r["text"],
-                                 r["tier"], r["date"], r["source_id"]))
+                                 r["tier"], r["date"], r["source_id"],
+                                 tuple(r["settings"].split())))
         return out
 
     def _is_family(self, code: str) -> bool:

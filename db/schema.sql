@@ -118,6 +118,7 @@ CREATE TABLE payers (
 CREATE TABLE payer_notes (
     id INTEGER PRIMARY KEY, payer_id TEXT NOT NULL REFERENCES payers(id),
     codes TEXT NOT NULL,           -- space-separated; empty = the whole family
+    settings TEXT NOT NULL DEFAULT '',  -- space-separated; empty = every setting
     topic TEXT NOT NULL, text TEXT NOT NULL, tier TEXT NOT NULL, date TEXT,
     source_id TEXT NOT NULL REFERENCES sources(id)
 );

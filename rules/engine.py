@@ -208,6 +208,8 @@ def _payer_warnings(payer, lines, reference, facts, notes):
     found: dict[tuple, list[str]] = {}
     for code in dict.fromkeys(d.code for d in lines):
         for n in reference.payer_notes(code, payer.id):
+            if n.settings and facts.setting not in n.settings:
+                continue  # e.g. a prior authorization that applies to hospital claims only
             found.setdefault((n.payer_name, n.topic, n.text, n.tier, n.date, n.source_id),
                              []).append(code)
     for (name, topic, text, tier, date, source), codes in found.items():

@@ -305,3 +305,15 @@ def test_unknown_payer_id_when_the_ids_are_known():
 def test_encounter_json_round_trip(encounter):
     parsed = parse_encounter(encounter)
     assert parse_encounter(json.loads(json.dumps(parsed.to_json()))) == parsed
+
+
+def test_hospital_only_prior_authorization_is_not_warned_on_a_practitioner_claim(reference):
+    from rules.engine import decide
+    enc = {"date_of_service": "2024-08-15", "payer": "medicare",
+           "services": [{"kind": "migraine"}]}
+    texts = {}
+    for setting in ("practitioner", "outpatient_hospital"):
+        d = decide({**enc, "setting": setting}, reference)
+        texts[setting] = " ".join(w.text for w in d.warnings if w.topic == "coverage")
+    assert "prior authorization" not in texts["practitioner"]
+    assert "prior authorization" in texts["outpatient_hospital"]
