@@ -25,19 +25,19 @@ LAYOUT = {
     "64644": (2, 0, "one limb, 5+ muscles"),
     "64643": (1, 1.35, "each extra limb, 1-4 muscles"),
     "64645": (3, 1.35, "each extra limb, 5+ muscles"),
-    "64646": (4.6, 0, "trunk, 1-5 muscles"),
-    "64647": (4.6, 1.35, "trunk, 6+ muscles"),
     "64612": (0, 3.25, "face (facial nerve), one side"),
     "64616": (1, 3.25, "neck, one side"),
     "64617": (2, 3.25, "larynx, one side"),
     "64615": (3, 3.25, "chronic migraine"),
-    "64640": (4.6, 3.25, "nerve destruction (neurolysis)"),
-    "95873": (0, 5.15, "e-stim guidance"),
-    "95874": (1, 5.15, "needle-EMG guidance"),
-    "J0585": (0, 7.75, "onabotulinumtoxinA"),
-    "J0586": (1, 7.75, "abobotulinumtoxinA"),
-    "J0587": (2, 7.75, "rimabotulinumtoxinB"),
-    "J0588": (3, 7.75, "incobotulinumtoxinA"),
+    "64646": (0, 5.15, "trunk, 1-5 muscles"),
+    "64647": (1, 5.15, "trunk, 6+ muscles"),
+    "64640": (3, 5.15, "nerve destruction (neurolysis)"),
+    "95873": (0, 7.05, "e-stim guidance"),
+    "95874": (1, 7.05, "needle-EMG guidance"),
+    "J0585": (0, 8.95, "onabotulinumtoxinA"),
+    "J0586": (1, 8.95, "abobotulinumtoxinA"),
+    "J0587": (2, 8.95, "rimabotulinumtoxinB"),
+    "J0588": (3, 8.95, "incobotulinumtoxinA"),
 }
 GROUPS = (
     ("Arms and legs (extremities)", ("64642", "64644", "64643", "64645")),
@@ -151,6 +151,7 @@ class FamilyMap(QGraphicsView):
         self.boxes: dict[str, CodeBox] = {}
         self.arrows: list[tuple[str, str]] = []
         self.guidance_follows: list[str] = []
+        self._stale = False
         self.setScene(QGraphicsScene(self))
         self.setRenderHint(QPainter.Antialiasing)
         self.setAlignment(Qt.AlignLeft | Qt.AlignTop)
@@ -200,6 +201,7 @@ class FamilyMap(QGraphicsView):
         }
 
     def rebuild(self) -> None:
+        self._stale = False
         focused = next((c for c, b in self.boxes.items() if b.hasFocus()), None)
         scene = self.scene()
         scene.clear()
@@ -209,7 +211,7 @@ class FamilyMap(QGraphicsView):
         font = QFont(self.font())
         fm = QFontMetricsF(font)
         em = fm.horizontalAdvance("M")
-        box_w, box_h = em * 11.5, fm.height() * 3.6
+        box_w, box_h = em * 13.5, fm.height() * 4.1
         gap_x, unit_y = em * 2.2, box_h
         scene.setBackgroundBrush(QBrush(colors["group"]))
 
@@ -227,9 +229,9 @@ class FamilyMap(QGraphicsView):
             for code in codes:
                 rect = rect.united(QRectF(pos(code), size))
             rect = rect.adjusted(-em * 0.6, -hfm.height() * 1.4, em * 0.6, em * 0.6)
+            rect.setRight(max(rect.right(), rect.left() + hfm.horizontalAdvance(title) + em * 1.2))
             if title == "Guidance add-ons":
-                rect.setRight(rect.left() + (box_w + gap_x) * 4.6 + box_w + em * 0.6)
-                rect.setBottom(rect.bottom() + fm.height() * 2.4)
+                rect.setRight(rect.left() + (box_w + gap_x) * 3 + box_w + em * 1.2)
             frame = scene.addRect(rect, QPen(colors["border"], 1, Qt.DotLine), Qt.NoBrush)
             frame.setZValue(-2)
             label = scene.addSimpleText(title, head)
@@ -253,13 +255,16 @@ class FamilyMap(QGraphicsView):
         pen = QPen(colors["arrow"], 1.8)
         for primary, addon in self.arrows:
             a, b = self.boxes[primary], self.boxes[addon]
+            # an add-on with two primaries takes each arrow on its own side of the top edge
+            prims = [p for p, x in self.arrows if x == addon]
+            share = (prims.index(primary) + 1) / (len(prims) + 1)
             start = a.pos() + QPointF(box_w / 2, box_h)
-            end = b.pos() + QPointF(box_w / 2, 0)
+            end = b.pos() + QPointF(box_w * share, 0)
             self._arrow(scene, start, end, pen, em * 0.8)
 
         # what guidance may follow, from the add-on edits
         g_left = self.boxes["95874"].pos().x() + box_w + gap_x
-        text_w = (box_w + gap_x) * 4.6 + box_w - g_left
+        text_w = (box_w + gap_x) * 3 + box_w - g_left
         never = [c for c in ("64617", "64640") if c not in self.guidance_follows]
         words = ("G marks the codes guidance may follow (CMS add-on edits): "
                  + ", ".join(self.guidance_follows) + "."
@@ -306,9 +311,19 @@ class FamilyMap(QGraphicsView):
         return True
 
     def changeEvent(self, event):
+        # Colours and sizes come from palette and font: redraw when they change, at once
+        # if the map is on screen, else when it is next shown.
         if event.type() in (QEvent.PaletteChange, QEvent.FontChange):
-            self.rebuild()
+            if self.isVisible():
+                self.rebuild()
+            else:
+                self._stale = True
         super().changeEvent(event)
+
+    def showEvent(self, event):
+        if self._stale:
+            self.rebuild()
+        super().showEvent(event)
 
     def focusInEvent(self, event):
         super().focusInEvent(event)

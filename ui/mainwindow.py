@@ -13,7 +13,8 @@ import logging
 import pathlib
 
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import (QAction, QActionGroup, QFontMetrics, QGuiApplication, QKeySequence,
+                           QShortcut)
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFrame, QHBoxLayout, QLabel,
                                QLineEdit, QListView, QMainWindow, QMessageBox, QPlainTextEdit,
                                QPushButton, QSizePolicy, QSplitter, QTabWidget, QTextBrowser,
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self._note_code: str | None = None
         self._preview_from_keys = False
         self._family_map = None
+        self._closed = False
         self.setWindowTitle("CodeDesk")
         self.setObjectName("CodeDeskMainWindow")
 
@@ -67,6 +69,8 @@ class MainWindow(QMainWindow):
         self._build_search_keys()
 
         self.search = SearchController(reference, self)
+        # the worker thread must end before Qt tears down, however the app quits
+        QApplication.instance().aboutToQuit.connect(self.search.shutdown)
         self.search.results.connect(self._show_results)
         self.search.failed.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
 
@@ -358,12 +362,19 @@ class MainWindow(QMainWindow):
                 tb.addSeparator()
             else:
                 tb.addAction(act)
+        short = {self.act_back: "Back", self.act_forward: "Forward", self.act_home: "Start",
+                 self.act_bookmark: "Bookmark", self.act_copy_code: "Copy code",
+                 self.act_copy_text: "Copy text", self.act_print: "Print",
+                 self.act_pdf: "PDF", self.act_wizard_code: "Wizard"}
+        for act, label in short.items():
+            act.setIconText(label)   # the toolbar's label; menus keep the full text
         for act in tb.actions():
             button = tb.widgetForAction(act)
             if button is not None and not act.isSeparator():
                 button.setAccessibleName(act.text().replace("&", "").rstrip(".…"))
         self.toolbar = tb
         self.addToolBar(Qt.TopToolBarArea, tb)
+        self._scale_toolbar()
         self._update_nav_actions()
 
     def _build_search_keys(self) -> None:
@@ -597,6 +608,7 @@ class MainWindow(QMainWindow):
             self._family_map = FamilyMap(self.ref, self.map_holder)
             self._family_map.code_activated.connect(self.open_code)
             self.map_holder.layout().addWidget(self._family_map)
+            self._family_map.show()
             self._family_map.set_current(self.page.code if self.page else "")
         return self._family_map
 
@@ -780,7 +792,30 @@ class MainWindow(QMainWindow):
             theme.apply(QApplication.instance(), theme.SYSTEM, self.scale())
             self._after_theme_change()
 
+    def _scale_toolbar(self) -> None:
+        """Icons grow with the text size, so a projected toolbar stays legible; bars are
+        laid out again once the new font has reached every widget."""
+        h = round(QFontMetrics(QApplication.font()).height() * 1.2)
+        self.toolbar.setIconSize(QSize(h, h))
+        QTimer.singleShot(0, self._relayout_bars)
+
+    def _relayout_bars(self) -> None:
+        if self._closed:
+            return
+        # tool buttons cache their size hint: a style round trip makes them measure again
+        style = self.toolbar.toolButtonStyle()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonIconOnly)
+        self.toolbar.setToolButtonStyle(style)
+        for bar in (self.toolbar, self.statusBar()):
+            for child in bar.findChildren(QWidget):
+                child.updateGeometry()
+            if bar.layout() is not None:
+                bar.layout().invalidate()
+            bar.updateGeometry()
+        self.statusBar().setMinimumHeight(self.releases_label.sizeHint().height() + 6)
+
     def _after_theme_change(self) -> None:
+        self._scale_toolbar()
         for value, act in self.scheme_actions.items():
             act.setChecked(value == self.scheme())
         for act in self.findChildren(QAction):
@@ -790,7 +825,8 @@ class MainWindow(QMainWindow):
         self._render_page()
 
     def changeEvent(self, event) -> None:  # noqa: N802
-        if event.type() == QEvent.PaletteChange and hasattr(self, "browser"):
+        if event.type() == QEvent.PaletteChange and hasattr(self, "browser") \
+                and not self._closed:
             self._render_page()
         super().changeEvent(event)
 
@@ -916,6 +952,7 @@ class MainWindow(QMainWindow):
         except Exception as exc:
             log.warning("window state not saved: %s", exc)
         self.search.shutdown()
+        self._closed = True
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)

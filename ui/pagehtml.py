@@ -69,6 +69,7 @@ class PageRenderer:
         self.ref = reference
         self.c = colors
         self._known: dict[str, bool] = {}
+        self.own_code = ""
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -78,13 +79,17 @@ class PageRenderer:
         return self._known[code]
 
     def linkify(self, text) -> str:
-        """Escape prose and turn every code CodeDesk knows into a link."""
+        """Escape prose and turn every code CodeDesk knows into a link (the page's own
+        code is set in bold instead: a link to the page you are on is noise)."""
         out, last = [], 0
         text = "" if text is None else str(text)
         for m in CODE_IN_TEXT.finditer(text):
             out.append(esc(text[last:m.start()]))
             code = m.group(1)
-            out.append(code_link(code) if self._is_code(code) else esc(code))
+            if code == self.own_code:
+                out.append(f"<b>{esc(code)}</b>")
+            else:
+                out.append(code_link(code) if self._is_code(code) else esc(code))
             last = m.end()
         out.append(esc(text[last:]))
         return "".join(out)
@@ -110,7 +115,7 @@ td, th {{ padding: 3px 6px; }}
 
     def _table(self, head: list[str] | None, rows: list[list[str]]) -> str:
         c = self.c
-        parts = [f'<table width="100%" cellspacing="0" cellpadding="4" border="1" '
+        parts = [f'<table width="99%" cellspacing="0" cellpadding="4" border="1" '
                  f'style="border-collapse: collapse; border-color: {c.rule};">']
         if head:
             parts.append("<tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>")
@@ -122,9 +127,10 @@ td, th {{ padding: 3px 6px; }}
         return "".join(parts)
 
     def _box(self, inner: str, bg: str, border: str, width: int = 2) -> str:
+        # the fill goes on the cell: QTextDocument ignores a table's own bgcolor here
         return (f'<table width="100%" cellspacing="0" cellpadding="10" border="{width}" '
                 f'style="border-collapse: collapse; border-style: solid; border-color: {border};"'
-                f' bgcolor="{bg}"><tr><td>{inner}</td></tr></table>')
+                f'><tr><td bgcolor="{bg}">{inner}</td></tr></table>')
 
     class _Refs:
         def __init__(self):
@@ -142,6 +148,7 @@ td, th {{ padding: 3px 6px; }}
 
     def page(self, page: CodePage, on_date: str, *, for_print: bool = False,
              bookmarked: bool = False, note: str = "") -> str:
+        self.own_code = page.code
         if page.system == "ICD-10-CM":
             return self.icd_page(page, bookmarked=bookmarked, note=note, for_print=for_print)
         return self.curated_page(page, on_date, for_print=for_print, bookmarked=bookmarked,
@@ -436,6 +443,7 @@ td, th {{ padding: 3px 6px; }}
     def icd_page(self, page: CodePage, *, bookmarked: bool = False, note: str = "",
                  for_print: bool = False) -> str:
         c = self.c
+        self.own_code = page.code
         out = [self._style()]
         star = f' &nbsp;<span style="color: {c.badge};">★ bookmarked</span>' if bookmarked else ""
         out.append(f"<h1>{esc(page.code)}</h1><p class='lede'><b>{esc(page.title)}</b></p>"
@@ -473,6 +481,7 @@ td, th {{ padding: 3px 6px; }}
 
     def start_page(self, focus_code: str = "64643") -> str:
         c = self.c
+        self.own_code = ""
         out = [self._style(), "<h1>CodeDesk</h1>",
                "<p class='lede'>Type a code (64643, J0585, G24.3) or a few words (chemo arm, "
                "torticollis) in the search field: <b>Ctrl+K</b> takes you there from "

@@ -19,6 +19,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
 from db.models import PtpEdit
 from db.pagetext import SETTING_WORDS
 
+# The indicator in a few words for the table; the full sentence (db.models) is the tooltip.
+INDICATOR_SHORT = {0: "never together", 1: "allowed with a distinct-service modifier "
+                   "when documented", 9: "not in force"}
 SORT_ROLE = Qt.UserRole + 1
 CODE_ROLE = Qt.UserRole + 2
 
@@ -75,7 +78,8 @@ class PtpTableModel(QAbstractTableModel):
             return ("column 1 (comprehensive)" if e.column == 1
                     else "column 2 (component)")
         if col == COL_INDICATOR:
-            return f"{e.modifier_indicator}: {e.indicator_meaning}"
+            return f"{e.modifier_indicator}: " + INDICATOR_SHORT.get(e.modifier_indicator,
+                                                                   e.indicator_meaning)
         if col == COL_STATUS:
             return status_words(e, self.on_date)
         if col == COL_SETTING:
@@ -97,6 +101,8 @@ class PtpTableModel(QAbstractTableModel):
         if e is None:
             return None
         col = index.column()
+        if role == Qt.ToolTipRole and col == COL_INDICATOR:
+            return f"Modifier indicator {e.modifier_indicator}: {e.indicator_meaning}"
         if role in (Qt.DisplayRole, Qt.ToolTipRole, Qt.AccessibleTextRole):
             return self._text(e, col)
         if role == SORT_ROLE:
@@ -188,6 +194,7 @@ class PtpPanel(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setStretchLastSection(True)
@@ -222,7 +229,7 @@ class PtpPanel(QWidget):
     def set_edits(self, code: str, edits, on_date: str, release_labels: dict[str, str]):
         self.model.set_edits(code, edits, on_date, release_labels)
         self.table.resizeColumnsToContents()
-        for col in (COL_INDICATOR, COL_RATIONALE):
+        for col in (COL_RATIONALE,):
             self.table.setColumnWidth(col, min(self.table.columnWidth(col),
                                                self.fontMetrics().horizontalAdvance("M") * 28))
         self._update_caption()

@@ -61,13 +61,15 @@ def _palette(dark: bool) -> QPalette:
     p = QPalette()
     if dark:
         colors = {
-            QPalette.Window: "#202124", QPalette.WindowText: "#e8eaed",
-            QPalette.Base: "#17181a", QPalette.AlternateBase: "#26282b",
+            # Fields a step lighter than the window: Fusion's dark frames are faint, so
+            # an input must stand out by its own fill.
+            QPalette.Window: "#1e1f22", QPalette.WindowText: "#e8eaed",
+            QPalette.Base: "#2a2c30", QPalette.AlternateBase: "#32353a",
             QPalette.ToolTipBase: "#2d2f33", QPalette.ToolTipText: "#e8eaed",
             QPalette.PlaceholderText: "#9aa0a6", QPalette.Text: "#e8eaed",
             QPalette.Button: "#2d2f33", QPalette.ButtonText: "#e8eaed",
             QPalette.BrightText: "#ff8a80", QPalette.Light: "#3c4043",
-            QPalette.Midlight: "#34373b", QPalette.Mid: "#5f6368", QPalette.Dark: "#111214",
+            QPalette.Midlight: "#34373b", QPalette.Mid: "#7a7f85", QPalette.Dark: "#111214",
             QPalette.Shadow: "#000000", QPalette.Highlight: "#8ab4f8",
             QPalette.HighlightedText: "#10131a", QPalette.Link: "#8ab4f8",
             QPalette.LinkVisited: "#c58af9", QPalette.Accent: "#8ab4f8",
@@ -138,8 +140,8 @@ class PageColors:
 
 def page_colors(mode: str) -> PageColors:
     if mode == DARK:
-        return PageColors(text="#e8eaed", muted="#b0b5ba", base="#17181a", link="#8ab4f8",
-                          rule="#5f6368", table_head="#2d2f33", alt_row="#202225",
+        return PageColors(text="#e8eaed", muted="#b8bdc2", base="#2a2c30", link="#8ab4f8",
+                          rule="#6b7075", table_head="#3a3d42", alt_row="#303236",
                           warn_bg="#3a2a10", warn_border="#f9ab00", warn_text="#fde293",
                           ok_bg="#132a1c", ok_border="#5bb974", no_bg="#3a1a1a",
                           no_border="#f28b82", badge="#fdd663")
