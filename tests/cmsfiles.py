@@ -30,8 +30,14 @@ MAI_TEXT = {1: "1 Line Edit", 2: "2 Date of Service Edit: Policy",
 
 
 def split(rows: list, parts: int) -> list[list]:
-    size = -(-len(rows) // parts) if rows else 0
-    return [rows[i * size:(i + 1) * size] for i in range(parts)]
+    """Consecutive chunks whose sizes differ by at most one."""
+    size, extra = divmod(len(rows), parts)
+    out, start = [], 0
+    for i in range(parts):
+        end = start + size + (i < extra)
+        out.append(rows[start:end])
+        start = end
+    return out
 
 
 # -- NCCI PTP ------------------------------------------------------------------------

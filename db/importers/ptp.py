@@ -46,6 +46,12 @@ def _is_header(cells: list[str]) -> bool:
     return len(cells) >= 2 and words(cells[0]) == "COLUMN1" and words(cells[1]) == "COLUMN2"
 
 
+def _legend(cells: list[str]) -> bool:
+    """A row of the header's legend under it: no codes, no dates."""
+    return (not cells[0].strip() and (len(cells) < 2 or not cells[1].strip())
+            and not any(c.strip().isdigit() and len(c.strip()) == 8 for c in cells))
+
+
 def _diagnose(cells: list[str], where: Line, last: bool, pad: bool = False) -> tuple:
     """Check a line field by field; returns the parsed edit or raises what was wrong."""
     if len(cells) < 6:
@@ -133,7 +139,7 @@ def _edits(fh, n: int, path, rid: str, setting: str, monitor) -> Iterator[tuple]
         if edit is None:
             if not line.strip():
                 continue
-            if not started and not cells[0].strip():
+            if not started and _legend(cells):
                 continue              # the header's legend rows ("0=not allowed", ...)
             edit = (rid, setting, *_diagnose(cells, Line(path, n),
                                              last=not line.endswith("\n")))
@@ -176,7 +182,7 @@ def _workbook_rows(rec: Recognized, monitor) -> Iterator[tuple]:
             cells.pop()
         if not cells:
             continue
-        if not started and not cells[0]:
+        if not started and _legend(cells):
             continue
         edit = _diagnose(cells + [""] * (7 - len(cells)) if len(cells) >= 6 else cells,
                          Line(path, n, "row"), last=False, pad=True)
