@@ -99,6 +99,8 @@ class Reference:
         """Pick up releases imported since this reader was opened."""
         if self.has_imports:
             self.con.execute("DETACH DATABASE imp")
+        if self.imports_path is None and _data_dir_exists():
+            self.imports_path = paths.imports_db_path()   # the first import since opening
         self._attach_imports()
         self._load_releases()
 
