@@ -172,13 +172,14 @@ def _import_progress():
 
 def cmd_import(args) -> int:
     from db.build import ensure_reference_db
-    from db.importers import BadFileError, ImportBusyError, import_files
+    from db.errors import CodeDeskError
+    from db.importers import BadFileError, import_files
 
     progress = None if args.json else _import_progress()
     try:
         result = import_files(args.files, progress=progress,
                               reference_path=ensure_reference_db())
-    except (BadFileError, ImportBusyError) as exc:
+    except CodeDeskError as exc:
         if progress:
             sys.stderr.write("\n")
         if args.json:

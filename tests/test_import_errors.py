@@ -262,3 +262,17 @@ def test_windows_1252_files_are_read_as_such(folder, reference_path, data_dir):
     edits = ref.ptp_between([rows[0][0], rows[0][1]], "practitioner", "2024-10-15")
     assert any(e.rationale == "Misuse of column two code – “see” note" for e in edits)
     ref.close()
+
+
+def test_a_folder_that_cannot_be_written_is_reported(folder, reference_path, data_dir,
+                                                     monkeypatch):
+    from db.importers import ImportStorageError
+    from db.importers.store import SideDatabase
+
+    def full_disk(self, *a, **k):
+        raise __import__("sqlite3").OperationalError("database or disk is full")
+    monkeypatch.setattr(SideDatabase, "load", full_disk)
+    files = ptp_parts(folder)
+    with pytest.raises(ImportStorageError, match="disk full"):
+        import_files(files, reference_path=reference_path)
+    assert not [p for p in data_dir.iterdir() if p.name.startswith(".imports")]

@@ -12,12 +12,13 @@ changes says what changed, run ties them together. No Qt here (docs/import.md).
 from db.importers.changes import Change, ReleaseChanges
 from db.importers.changes import text as changes_text
 from db.importers.detect import Recognized, recognize
-from db.importers.errors import BadFileError, ImportBusyError, ImportCancelled
+from db.importers.errors import (BadFileError, ImportBusyError, ImportCancelled,
+                                 ImportStorageError)
 from db.importers.run import (ImportResult, PreparedImport, ReleaseOutcome, group_releases,
                               import_files, prepare, recognize_all)
 from db.importers.store import ImportStore
 
 __all__ = ["BadFileError", "Change", "ImportBusyError", "ImportCancelled", "ImportResult",
-           "ImportStore", "PreparedImport", "Recognized", "ReleaseChanges", "ReleaseOutcome",
+           "ImportStorageError", "ImportStore", "PreparedImport", "Recognized", "ReleaseChanges", "ReleaseOutcome",
            "changes_text", "group_releases", "import_files", "prepare", "recognize",
            "recognize_all"]

@@ -38,3 +38,7 @@ class ImportCancelled(CodeDeskError):
 
 class ImportBusyError(CodeDeskError):
     """Another import into the same data folder is running."""
+
+
+class ImportStorageError(CodeDeskError):
+    """The imported data could not be written (a full disk, a read-only folder)."""

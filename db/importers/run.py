@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 import resources
 from db.importers import aoc, changes, hcpcs, icd10cm, mue, opps, pfs, ptp, reading
 from db.importers.detect import Recognized, recognize
-from db.importers.errors import BadFileError
+from db.errors import CodeDeskError
+from db.importers.errors import BadFileError, ImportStorageError
 from db.importers.store import ImportStore, SideDatabase
 
 log = logging.getLogger("codedesk.db.importers")
@@ -264,10 +265,15 @@ def prepare(paths, progress=None, cancel=None, store: ImportStore | None = None,
         side.finish()
         monitor.say("Ready", 1.0)
         return PreparedImport(ImportResult(recs, outcomes, False), side, lock)
-    except BaseException:
+    except BaseException as exc:
         if side is not None:
             side.discard()
         lock.release()
+        if isinstance(exc, (sqlite3.Error, OSError)) and not isinstance(exc, CodeDeskError):
+            log.exception("import could not be written")
+            raise ImportStorageError(
+                f"The imported data could not be written in {store.folder} ({exc}): is the "
+                "disk full or the folder read-only? Nothing was changed.") from exc
         raise
 
 
