@@ -492,7 +492,8 @@ def test_error_dialog_names_the_log_and_copies_details(qtbot, window, monkeypatc
         shown["dialog"] = dialog
         dialog.copy_button.click()
         return QDialog.Rejected
-    monkeypatch.setattr(errors.ErrorDialog, "exec", fake_exec)
+    from ui.errordialog import ErrorDialog
+    monkeypatch.setattr(ErrorDialog, "exec", fake_exec)
     try:
         raise ValueError("boom in a slot")
     except ValueError as exc:

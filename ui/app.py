@@ -68,32 +68,32 @@ def create_application(argv, userdata=None):
     return app
 
 
-class _FirstPaintProbe:
-    """Quits the app after the first paint of the window and prints the elapsed time."""
+class _AfterPaint:
+    """Calls `callback` once, as soon as `widget` has painted for the first time."""
 
-    def __init__(self, window, started: float):
-        from PySide6.QtCore import QEvent, QObject
+    def __init__(self, widget, callback):
+        from PySide6.QtCore import QEvent, QObject, QTimer
 
-        class Probe(QObject):
-            def eventFilter(probe, obj, event):  # noqa: N805
-                if event.type() == QEvent.Paint and obj is window.browser.viewport():
-                    from PySide6.QtCore import QTimer
-                    elapsed = time.time() - started
-                    obj.removeEventFilter(probe)
-                    QTimer.singleShot(0, lambda: (print(f"first-paint {elapsed:.4f}",
-                                                        flush=True), window.close()))
+        outer = self
+
+        class Filter(QObject):
+            def eventFilter(self, obj, event):  # noqa: N802
+                if event.type() == QEvent.Paint:
+                    obj.removeEventFilter(self)
+                    QTimer.singleShot(0, outer.callback)
                 return False
 
-        self.probe = Probe()
-        window.browser.viewport().installEventFilter(self.probe)
+        self.callback = callback
+        self.filter = Filter()
+        widget.installEventFilter(self.filter)
 
 
 def run_gui(argv) -> int:
     started = _process_start()
+    from db.errors import CodeDeskError
     from db.logsetup import setup_logging
     from db.paths import log_dir
     from db.userdata import UserData
-    from db.errors import CodeDeskError
 
     log_file = setup_logging(gui=True)
     from ui import errors
@@ -109,40 +109,56 @@ def run_gui(argv) -> int:
         userdata = UserData()
     except CodeDeskError as exc:
         user_error = str(exc)
+    if userdata is None:
+        # The data folder is unusable (read-only, full): carry on with a throw-away store
+        # so the reference still works, and say so once the window is up.
+        import pathlib
+        import tempfile
+        tmp = pathlib.Path(tempfile.mkdtemp(prefix="codedesk-")) / "user.sqlite3"
+        userdata = UserData(tmp)
+        user_error = (f"{user_error} CodeDesk runs, but notes and bookmarks made now are kept "
+                      f"only until you close it ({tmp}).")
     app = create_application(argv, userdata)
 
     from PySide6.QtWidgets import QMessageBox
-    try:
-        from db.reference import open_reference
-        reference = open_reference()
-    except CodeDeskError as exc:
-        log.error("reference database: %s", exc)
-        QMessageBox.critical(None, "CodeDesk cannot start", f"{exc}\n\nLog file: {log_file}")
-        return 3
-    if userdata is None:
-        # The data folder is unusable (read-only, full): carry on with a throw-away store
-        # so the reference still works, and say so.
-        import tempfile
-        import pathlib
-        tmp = pathlib.Path(tempfile.mkdtemp(prefix="codedesk-")) / "user.sqlite3"
-        userdata = UserData(tmp)
-        QMessageBox.warning(None, "Your CodeDesk data is not available",
-                            f"{user_error}\n\nCodeDesk will run, but notes and bookmarks made "
-                            f"now are kept only until you close it ({tmp}).")
 
     from ui.mainwindow import MainWindow
-    window = MainWindow(reference, userdata)
-    handler.parent_window = window
-    if os.environ.get(QUIT_AFTER_PAINT):
-        _probe = _FirstPaintProbe(window, started)  # noqa: F841 (kept alive until exit)
+    window = MainWindow(None, userdata)
+    probe = os.environ.get(QUIT_AFTER_PAINT)
+    state = {"reference": None}
+
+    def first_paint() -> None:
+        if probe:
+            print(f"first-paint {time.time() - started:.4f}", flush=True)
+        # Opened after the first paint: the window shows at once, the data follows.
+        try:
+            from db.reference import open_reference
+            state["reference"] = open_reference()
+        except CodeDeskError as exc:
+            log.error("reference database: %s", exc)
+            QMessageBox.critical(window, "CodeDesk cannot start",
+                                 f"{exc}\n\nLog file: {log_file}")
+            app.exit(3)
+            return
+        window.attach_reference(state["reference"])
+        if probe:
+            _AfterPaint(window.browser.viewport(), ready)
+
+    def ready() -> None:
+        print(f"ready {time.time() - started:.4f}", flush=True)
+        window.close()
+
+    after = _AfterPaint(window.browser.viewport(), first_paint)  # noqa: F841 (kept alive)
     window.show()
-    if crash_message:
-        window.statusBar().showMessage(crash_message, 30000)
-        window._show_banner(crash_message)
+    for message in (crash_message, user_error):
+        if message:
+            window.statusBar().showMessage(message, 30000)
+            window._show_banner(message)
     code = app.exec()
     try:
         userdata.close()
-        reference.close()
+        if state["reference"] is not None:
+            state["reference"].close()
     except Exception:  # closing is best effort at exit
         log.exception("closing the databases")
     return code

@@ -8,18 +8,12 @@ the next start tells the user it happened and where the details are.
 
 from __future__ import annotations
 
-import datetime as _dt
 import faulthandler
 import logging
 import pathlib
-import platform
 import sys
-import traceback
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit,
-                               QPushButton, QVBoxLayout)
+from PySide6.QtWidgets import QApplication
 
 log = logging.getLogger("codedesk.ui")
 
@@ -42,6 +36,9 @@ def plain_summary(exc: BaseException) -> str:
 
 
 def details_text(exc_type, exc, tb, log_file) -> str:
+    import datetime as _dt   # imported when an error happens, not at start-up
+    import platform
+    import traceback
     try:
         from main import __version__
     except ImportError:  # a packaged app may not expose the entry script as a module
@@ -53,57 +50,13 @@ def details_text(exc_type, exc, tb, log_file) -> str:
     return "\n".join(line.rstrip("\n") for line in lines)
 
 
-class ErrorDialog(QDialog):
-    def __init__(self, summary: str, details: str, log_file, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle("CodeDesk: something went wrong")
-        self.details = details
-        message = QLabel(
-            f"<p><b>{_html(summary)}</b></p>"
-            "<p>CodeDesk is still open and your notes and bookmarks are saved. You can "
-            "carry on; if this keeps happening, send the details to your IT support.</p>"
-            f"<p>The log file is <b>{_html(str(log_file) if log_file else 'not available')}"
-            "</b>.</p>", self)
-        message.setWordWrap(True)
-        message.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
-        self.details_view = QPlainTextEdit(details, self)
-        self.details_view.setReadOnly(True)
-        self.details_view.setVisible(False)
-        self.details_view.setAccessibleName("Technical details")
-        buttons = QDialogButtonBox(self)
-        self.copy_button = QPushButton("&Copy details", self)
-        self.show_button = QPushButton("&Show details", self)
-        self.show_button.setCheckable(True)
-        close = buttons.addButton(QDialogButtonBox.Close)
-        close.setDefault(True)
-        buttons.addButton(self.copy_button, QDialogButtonBox.ActionRole)
-        buttons.addButton(self.show_button, QDialogButtonBox.ActionRole)
-        buttons.rejected.connect(self.reject)
-        self.copy_button.clicked.connect(self.copy_details)
-        self.show_button.toggled.connect(self.details_view.setVisible)
-        layout = QVBoxLayout(self)
-        layout.addWidget(message)
-        layout.addWidget(self.details_view, 1)
-        layout.addWidget(buttons)
-        self.resize(self.fontMetrics().horizontalAdvance("M") * 40, self.sizeHint().height())
-
-    def copy_details(self) -> None:
-        QGuiApplication.clipboard().setText(self.details)
-        self.copy_button.setText("Copied")
-
-
-def _html(text: str) -> str:
-    import html
-    return html.escape(text)
-
-
 class ExceptionHandler:
     """Installed as sys.excepthook while the window runs."""
 
     def __init__(self, log_file):
         self.log_file = log_file
         self.showing = False
-        self.last_dialog: ErrorDialog | None = None
+        self.last_dialog = None
 
     def __call__(self, exc_type, exc, tb) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
@@ -114,6 +67,7 @@ class ExceptionHandler:
             return  # one dialog at a time; the rest are in the log
         self.showing = True
         try:
+            from ui.errordialog import ErrorDialog   # built only when an error happens
             parent = QApplication.activeWindow()
             dialog = ErrorDialog(plain_summary(exc), details_text(exc_type, exc, tb,
                                                                   self.log_file), self.log_file,
@@ -136,6 +90,7 @@ def enable_faulthandler(log_dir: pathlib.Path | None) -> str | None:
     if log_dir is None:
         faulthandler.enable()
         return None
+    import datetime as _dt
     path = log_dir / FAULT_LOG
     message = None
     try:

@@ -19,8 +19,10 @@ from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPain
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsObject, QGraphicsScene, QGraphicsView,
                                QStyle)
 
-# code: (column, row, caption). Columns and rows are in box units.
-LAYOUT = {
+# code: (column, row, caption). Columns and rows are in box units. Two arrangements of
+# the same groups: tall for a tab beside the search column, wide for a landscape screen
+# (presentation mode); the map takes the one that suits its shape.
+LAYOUT_TALL = {
     "64642": (0, 0, "one limb, 1-4 muscles"),
     "64644": (2, 0, "one limb, 5+ muscles"),
     "64643": (1, 1.35, "each extra limb, 1-4 muscles"),
@@ -39,6 +41,17 @@ LAYOUT = {
     "J0587": (2, 8.95, "rimabotulinumtoxinB"),
     "J0588": (3, 8.95, "incobotulinumtoxinA"),
 }
+# wide: trunk and neurolysis take a fifth column, the rows close up
+_WIDE_MOVES = {"64643": (1, 1.25), "64645": (3, 1.25),
+               "64646": (4.4, 0), "64647": (4.4, 1.25), "64640": (4.4, 2.95),
+               "64612": (0, 2.95), "64616": (1, 2.95), "64617": (2, 2.95), "64615": (3, 2.95),
+               "95873": (0, 4.65), "95874": (1, 4.65), "J0585": (0, 6.35),
+               "J0586": (1, 6.35), "J0587": (2, 6.35), "J0588": (3, 6.35)}
+LAYOUT_WIDE = {code: (*_WIDE_MOVES.get(code, (col, row)), caption)
+               for code, (col, row, caption) in LAYOUT_TALL.items()}
+LAYOUT = LAYOUT_TALL
+WIDE_ASPECT = 1.5   # a view this much wider than high takes the wide arrangement
+
 GROUPS = (
     ("Arms and legs (extremities)", ("64642", "64644", "64643", "64645")),
     ("Trunk", ("64646", "64647")),
@@ -166,7 +179,7 @@ class FamilyMap(QGraphicsView):
         self.arrows = []
         for addon in ADDONS:
             for primary in self.ref.addon_primaries(addon):
-                if primary in LAYOUT:
+                if primary in LAYOUT_TALL:
                     self.arrows.append((primary, addon))
         follows: set[str] = set()
         for g in GUIDANCE:
@@ -215,8 +228,12 @@ class FamilyMap(QGraphicsView):
         gap_x, unit_y = em * 2.2, box_h
         scene.setBackgroundBrush(QBrush(colors["group"]))
 
+        layout = self._choose_layout()
+        self.layout_name = "wide" if layout is LAYOUT_WIDE else "tall"
+        last_col = max(col for col, _row, _cap in layout.values())
+
         def pos(code):
-            col, row, _ = LAYOUT[code]
+            col, row, _ = layout[code]
             return QPointF(col * (box_w + gap_x), row * unit_y)
 
         size = QSizeF(box_w, box_h)
@@ -231,7 +248,7 @@ class FamilyMap(QGraphicsView):
             rect = rect.adjusted(-em * 0.6, -hfm.height() * 1.4, em * 0.6, em * 0.6)
             rect.setRight(max(rect.right(), rect.left() + hfm.horizontalAdvance(title) + em * 1.2))
             if title == "Guidance add-ons":
-                rect.setRight(rect.left() + (box_w + gap_x) * 3 + box_w + em * 1.2)
+                rect.setRight(rect.left() + (box_w + gap_x) * last_col + box_w + em * 1.2)
             frame = scene.addRect(rect, QPen(colors["border"], 1, Qt.DotLine), Qt.NoBrush)
             frame.setZValue(-2)
             label = scene.addSimpleText(title, head)
@@ -239,9 +256,9 @@ class FamilyMap(QGraphicsView):
             label.setPos(rect.left() + em * 0.5, rect.top() + hfm.height() * 0.2)
 
         titles = {}
-        for code in LAYOUT:
+        for code in layout:
             titles[code] = self.ref.title(code) or ""
-        for code, (_c, _r, caption) in LAYOUT.items():
+        for code, (_c, _r, caption) in layout.items():
             badge = "G" if code in self.guidance_follows else ""
             box = CodeBox(code, caption, titles[code], size, font,
                           addon=code in ADDONS or code in GUIDANCE, badge=badge)
@@ -264,7 +281,7 @@ class FamilyMap(QGraphicsView):
 
         # what guidance may follow, from the add-on edits
         g_left = self.boxes["95874"].pos().x() + box_w + gap_x
-        text_w = (box_w + gap_x) * 3 + box_w - g_left
+        text_w = (box_w + gap_x) * last_col + box_w - g_left
         never = [c for c in ("64617", "64640") if c not in self.guidance_follows]
         words = ("G marks the codes guidance may follow (CMS add-on edits): "
                  + ", ".join(self.guidance_follows) + "."
@@ -294,6 +311,17 @@ class FamilyMap(QGraphicsView):
         p1 = end + QPointF(math.cos(angle + 0.45) * head, math.sin(angle + 0.45) * head)
         p2 = end + QPointF(math.cos(angle - 0.45) * head, math.sin(angle - 0.45) * head)
         scene.addPolygon(QPolygonF([end, p1, p2]), pen, QBrush(pen.color()))
+
+    def _choose_layout(self) -> dict:
+        vp = self.viewport()
+        wide = vp.width() > WIDE_ASPECT * max(1, vp.height()) and vp.height() > 50
+        return LAYOUT_WIDE if wide else LAYOUT_TALL
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        wanted = "wide" if self._choose_layout() is LAYOUT_WIDE else "tall"
+        if self.boxes and wanted != getattr(self, "layout_name", wanted):
+            self.rebuild()
 
     def set_current(self, code: str) -> None:
         self.current = code

@@ -1,20 +1,21 @@
-"""Toolbar icons: SVG files in resources/icons drawn in `currentColor`, tinted from the
-palette so that they stay visible in dark mode (Zeal's iconhelper habit).
+"""Toolbar and menu icons: SVG files in resources/icons drawn in `currentColor`, tinted
+from the palette so that they stay visible in dark mode (Zeal's iconhelper habit).
 
-The SVG is rendered through Qt's svg image-format plugin (no QtSvg import at start-up)
-at each size a toolbar may ask for, times the screen's device-pixel ratio.
+An icon engine draws each icon at the size and mode asked for, when first asked (a
+sharp pixmap at any text size, nothing rendered before the first paint needs it),
+through Qt's svg image-format plugin; disabled icons take the palette's disabled
+colour.
 """
 
 from __future__ import annotations
 
 import functools
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
-from PySide6.QtGui import QGuiApplication, QIcon, QImageReader, QPalette, QPixmap
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize
+from PySide6.QtGui import (QGuiApplication, QIcon, QIconEngine, QImageReader, QPainter,
+                           QPalette, QPixmap)
 
 import resources
-
-SIZES = (16, 20, 24, 32, 48)
 
 
 @functools.cache
@@ -23,28 +24,62 @@ def _svg_text(name: str) -> str:
 
 
 @functools.cache
-def _tinted(name: str, color: str, dpr: float) -> QIcon:
+def _render(name: str, color: str, px: int) -> QPixmap:
     data = QByteArray(_svg_text(name).replace("currentColor", color).encode("utf-8"))
-    icon = QIcon()
-    for size in SIZES:
-        buffer = QBuffer()
-        buffer.setData(data)
-        buffer.open(QIODevice.ReadOnly)
-        reader = QImageReader(buffer, b"svg")
-        px = int(round(size * dpr))
-        reader.setScaledSize(QSize(px, px))  # drawn at this size: sharp, not scaled up
-        image = reader.read()
-        if image.isNull():
-            continue
-        pm = QPixmap.fromImage(image)
+    buffer = QBuffer()
+    buffer.setData(data)
+    buffer.open(QIODevice.ReadOnly)
+    reader = QImageReader(buffer, b"svg")
+    reader.setScaledSize(QSize(px, px))   # drawn at this size: sharp, never scaled up
+    image = reader.read()
+    return QPixmap.fromImage(image) if not image.isNull() else QPixmap()
+
+
+class TintedSvgEngine(QIconEngine):
+    def __init__(self, name: str, role: QPalette.ColorRole):
+        super().__init__()
+        self.name, self.role = name, role
+
+    def _color(self, mode) -> str:
+        group = QPalette.Disabled if mode == QIcon.Disabled else QPalette.Active
+        return QGuiApplication.palette().color(group, self.role).name()
+
+    def pixmap(self, size: QSize, mode, state) -> QPixmap:  # noqa: D401 (Qt's name)
+        app = QGuiApplication.instance()
+        dpr = app.devicePixelRatio() if app is not None else 1.0
+        side = min(size.width(), size.height())
+        pm = QPixmap(_render(self.name, self._color(mode), max(1, round(side * dpr))))
         pm.setDevicePixelRatio(dpr)
-        icon.addPixmap(pm)
-    return icon
+        return pm
+
+    def paint(self, painter: QPainter, rect: QRect, mode, state) -> None:
+        side = min(rect.width(), rect.height())
+        px = max(1, round(side * painter.device().devicePixelRatioF()))
+        pm = _render(self.name, self._color(mode), px)
+        target = QRect(0, 0, side, side)
+        target.moveCenter(rect.center())
+        painter.drawPixmap(target, pm)
+
+    def actualSize(self, size: QSize, mode, state) -> QSize:  # noqa: N802
+        side = min(size.width(), size.height())
+        return QSize(side, side)
+
+    def clone(self) -> QIconEngine:
+        return TintedSvgEngine(self.name, self.role)
+
+    def key(self) -> str:
+        return "codedesk-tinted-svg"
+
+    def isNull(self) -> bool:  # noqa: N802
+        return False
 
 
 def icon(name: str, role: QPalette.ColorRole = QPalette.ButtonText) -> QIcon:
-    app = QGuiApplication.instance()
-    palette = QGuiApplication.palette()
-    color = palette.color(QPalette.Active, role).name()
-    dpr = app.devicePixelRatio() if app is not None else 1.0
-    return _tinted(name, color, dpr)
+    """A palette-tinted icon; ask again after a palette change (the colour is read then)."""
+    _svg_text(name)   # a missing file fails here, at start, not at first paint
+    return QIcon(TintedSvgEngine(name, role))
+
+
+def pixmap(name: str, side: int, role: QPalette.ColorRole = QPalette.ButtonText) -> QPixmap:
+    return icon(name, role).pixmap(side, side)
+

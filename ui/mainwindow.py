@@ -4,13 +4,19 @@ notes, bookmarks and recent codes.
 It shows what db/ and rules/ return. Search runs in ui.search's worker; the page for
 the highlighted result follows on its own, slower timer; opening a code (Enter, a
 click, a link) records it in Back/Forward and in the recent list.
+
+The window can be built before the reference database is open (`reference=None`) and
+given it with `attach_reference()`: ui.app paints the window first and opens the data
+right after, so nothing the first paint does not need is imported before it.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import importlib.util
 import logging
 import pathlib
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import (QAction, QActionGroup, QFontMetrics, QGuiApplication, QKeySequence,
@@ -20,16 +26,16 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFrame, QHBoxLay
                                QPushButton, QSizePolicy, QSplitter, QTabWidget, QTextBrowser,
                                QToolBar, QVBoxLayout, QWidget)
 
-from db import pagetext
-from db.models import CodePage
-from db.reference import today
 from ui import icons, theme
 from ui.codelist import CODE_ROLE as LIST_CODE_ROLE
 from ui.codelist import CodeListModel
 from ui.history import History
-from ui.pagehtml import PageRenderer
-from ui.ptptable import PtpPanel
 from ui.search import CODE_ROLE, ResultsModel, SearchController
+
+if TYPE_CHECKING:
+    from db.models import CodePage
+    from ui.pagehtml import PageRenderer
+    from ui.ptptable import PtpPanel
 
 log = logging.getLogger("codedesk.ui")
 
@@ -51,9 +57,10 @@ def _module_available(name: str) -> bool:
 class MainWindow(QMainWindow):
     def __init__(self, reference, userdata, *, on_date: str | None = None, parent=None):
         super().__init__(parent)
-        self.ref = reference
+        self.ref = None
+        self.search: SearchController | None = None
         self.user = userdata
-        self.on_date = on_date or today()
+        self.on_date = on_date or _dt.date.today().isoformat()
         self.history = History()
         self.page: CodePage | None = None
         self._note_code: str | None = None
@@ -68,12 +75,6 @@ class MainWindow(QMainWindow):
         self._build_menus_and_toolbar()
         self._build_search_keys()
 
-        self.search = SearchController(reference, self)
-        # the worker thread must end before Qt tears down, however the app quits
-        QApplication.instance().aboutToQuit.connect(self.search.shutdown)
-        self.search.results.connect(self._show_results)
-        self.search.failed.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
-
         self._detail_timer = QTimer(self)
         self._detail_timer.setSingleShot(True)
         self._detail_timer.setInterval(DETAIL_DELAY_MS)
@@ -83,20 +84,43 @@ class MainWindow(QMainWindow):
         self._note_timer.setInterval(NOTE_SAVE_DELAY_MS)
         self._note_timer.timeout.connect(self.save_note)
 
-        self._update_status_releases()
-        self._refresh_lists()
         if getattr(userdata, "recovered_from", None):
             self._show_banner(
                 f"Your CodeDesk data file could not be read, so it was set aside as "
                 f"{userdata.recovered_from} and a fresh one was started. Notes, bookmarks "
                 "and recent codes from the old file are not shown; IT support may be able "
                 "to recover them from that file.")
-        self.show_start_page()
         self._restore_geometry()
-        QApplication.instance().installEventFilter(self)
+        # The mouse's back/forward buttons: a press that no child uses reaches
+        # mousePressEvent below; the scroll areas' viewports use every press, so they are
+        # watched directly (an application-wide filter would put every event of the app
+        # through Python).
+        for view in (self.browser, self.results_view, self.bookmarks_view, self.recent_view):
+            self._watch_mouse_buttons(view.viewport())
         hints = QGuiApplication.styleHints()
         hints.colorSchemeChanged.connect(self._system_scheme_changed)
         self.search_field.setFocus()
+        if reference is not None:
+            self.attach_reference(reference)
+        else:
+            self.browser.setHtml("<h1>CodeDesk</h1><p>Opening the reference data…</p>")
+            self._update_nav_actions()
+
+    def attach_reference(self, reference) -> None:
+        """Give the window its reference data: search, start page, lists, status bar."""
+        self.ref = reference
+        self.search = SearchController(reference, self)
+        # the worker thread must end before Qt tears down, however the app quits
+        QApplication.instance().aboutToQuit.connect(self.search.shutdown)
+        self.search.results.connect(self._show_results)
+        self.search.failed.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
+        self._update_status_releases()
+        self._refresh_lists()
+        self.show_start_page()
+        self._apply_icons()
+        self._name_toolbar_buttons()
+        if self.search_field.text().strip():      # typed while the data was opening
+            self.search.set_text(self.search_field.text())
 
     # -- construction ---------------------------------------------------------------------
 
@@ -158,13 +182,15 @@ class MainWindow(QMainWindow):
         self.browser.setAccessibleName("Code page")
         self.browser.anchorClicked.connect(self._link_clicked)
         self.browser.highlighted.connect(self._link_hovered)
-        self.ptp_panel = PtpPanel(self)
-        self.ptp_panel.code_activated.connect(self.open_code)
+        # the NCCI table and the family map are built when first needed
+        self._ptp_panel = None
+        self.ptp_holder = QWidget(self)
+        QVBoxLayout(self.ptp_holder).setContentsMargins(0, 0, 0, 0)
         self.map_holder = QWidget(self)
         QVBoxLayout(self.map_holder).setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.browser, "&Page")
-        self.tabs.addTab(self.ptp_panel, "N&CCI edits")
+        self.tabs.addTab(self.ptp_holder, "N&CCI edits")
         self.tabs.addTab(self.map_holder, "Family &map")
         self.tabs.setAccessibleName("Code views")
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -230,8 +256,7 @@ class MainWindow(QMainWindow):
         if shortcuts:
             action.setShortcuts([QKeySequence(s) for s in shortcuts])
         if icon:
-            action.setIcon(icons.icon(icon))
-            action.setProperty("icon_name", icon)
+            action.setProperty("icon_name", icon)   # drawn by _apply_icons()
         action.setCheckable(checkable)
         plain = text.replace("&", "").rstrip(".…")
         keys = ", ".join(QKeySequence(s).toString(QKeySequence.NativeText) for s in shortcuts)
@@ -368,13 +393,19 @@ class MainWindow(QMainWindow):
                  self.act_pdf: "PDF", self.act_wizard_code: "Wizard"}
         for act, label in short.items():
             act.setIconText(label)   # the toolbar's label; menus keep the full text
-        for act in tb.actions():
-            button = tb.widgetForAction(act)
-            if button is not None and not act.isSeparator():
-                button.setAccessibleName(act.text().replace("&", "").rstrip(".…"))
         self.toolbar = tb
         self.addToolBar(Qt.TopToolBarArea, tb)
-        self._scale_toolbar()
+        h = round(QFontMetrics(QApplication.font()).height() * 1.2)
+        tb.setIconSize(QSize(h, h))
+
+    def _name_toolbar_buttons(self) -> None:
+        """Screen readers get each button's full name, not its short toolbar label.
+        Done after the first paint: looking the buttons up costs PySide a burst of type
+        set-up that the first paint does not need."""
+        for act in self.toolbar.actions():
+            button = self.toolbar.widgetForAction(act)
+            if button is not None and not act.isSeparator():
+                button.setAccessibleName(act.text().replace("&", "").rstrip(".…"))
         self._update_nav_actions()
 
     def _build_search_keys(self) -> None:
@@ -397,7 +428,8 @@ class MainWindow(QMainWindow):
     # -- search -------------------------------------------------------------------------
 
     def _text_edited(self, text: str) -> None:
-        self.search.set_text(text)
+        if self.search is not None:
+            self.search.set_text(text)
 
     def _show_results(self, text: str, hits: list) -> None:
         self._preview_from_keys = False
@@ -405,7 +437,7 @@ class MainWindow(QMainWindow):
         if hits:
             self.results_view.setCurrentIndex(self.results_model.index(0))
             self.results_label.setText(f"Res&ults: {len(hits)}"
-                                       + ("+" if len(hits) >= self.search.limit else ""))
+                                       + ("+" if len(hits) >= self.search.last_limit else ""))
         elif text:
             self.results_label.setText(f"Res&ults: nothing matches “{text}”")
         else:
@@ -452,7 +484,8 @@ class MainWindow(QMainWindow):
 
     def clear_search(self) -> None:
         self.search_field.clear()
-        self.search.search_now("")
+        if self.search is not None:
+            self.search.search_now("")
 
     def focus_search(self) -> None:
         self.search_field.setFocus(Qt.ShortcutFocusReason)
@@ -461,6 +494,7 @@ class MainWindow(QMainWindow):
     # -- showing codes ------------------------------------------------------------------
 
     def renderer(self, mode: str | None = None) -> PageRenderer:
+        from ui.pagehtml import PageRenderer
         mode = mode or theme.current_mode(QApplication.instance())
         return PageRenderer(self.ref, theme.page_colors(mode))
 
@@ -470,6 +504,8 @@ class MainWindow(QMainWindow):
 
     def show_code(self, code: str, record: bool = True) -> bool:
         self._detail_timer.stop()
+        if self.ref is None or not code:
+            return False
         page = self.ref.lookup(code, on_date=self.on_date)
         if page is None:
             self.statusBar().showMessage(f"No code “{code}” in CodeDesk's reference data.", 6000)
@@ -477,9 +513,8 @@ class MainWindow(QMainWindow):
         self.save_note()
         self.page = page
         self._render_page()
-        self.ptp_panel.set_edits(page.code, page.ptp_edits, self.on_date,
-                                 {r: self._release_label(r) for r in
-                                  {e.release for e in page.ptp_edits}})
+        if self._ptp_panel is not None:
+            self._fill_ptp_panel()
         if self._family_map is not None:
             self._family_map.set_current(page.code)
         self._load_note(page.code)
@@ -499,6 +534,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _render_page(self) -> None:
+        if self.ref is None:
+            return
         r = self.renderer()
         if self.page is None:
             html = r.start_page(START_CODE)
@@ -513,10 +550,13 @@ class MainWindow(QMainWindow):
             self.browser.verticalScrollBar().setValue(scroll)
 
     def show_start_page(self) -> None:
+        if self.ref is None:
+            return
         self.save_note()
         self.page = None
         self._render_page()
-        self.ptp_panel.set_edits("", [], self.on_date, {})
+        if self._ptp_panel is not None:
+            self._fill_ptp_panel()
         if self._family_map is not None:
             self._family_map.set_current("")
         self._load_note(None)
@@ -545,7 +585,7 @@ class MainWindow(QMainWindow):
                                          "address is shown on the page to copy.", 6000)
 
     def _link_hovered(self, url: QUrl) -> None:
-        if url.scheme() == "code":
+        if url.scheme() == "code" and self.ref is not None:
             title = self.ref.title(url.path())
             self.statusBar().showMessage(f"Open {url.path()}: {title}" if title else "", 4000)
 
@@ -578,17 +618,26 @@ class MainWindow(QMainWindow):
         self.act_wizard_code.setEnabled(has_page and self.wizard_available
                                         and self.page.system != "ICD-10-CM")
 
+    def _watch_mouse_buttons(self, widget: QWidget) -> None:
+        widget.installEventFilter(self)
+
+    def _mouse_nav(self, event) -> bool:
+        if event.button() == Qt.BackButton:
+            self.go_back()
+            return True
+        if event.button() == Qt.ForwardButton:
+            self.go_forward()
+            return True
+        return False
+
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        # The mouse's back/forward buttons, wherever the pointer is in this window.
-        if event.type() == QEvent.MouseButtonPress and isinstance(obj, QWidget) \
-                and obj.window() is self:
-            if event.button() == Qt.BackButton:
-                self.go_back()
-                return True
-            if event.button() == Qt.ForwardButton:
-                self.go_forward()
-                return True
+        if event.type() == QEvent.MouseButtonPress and self._mouse_nav(event):
+            return True
         return super().eventFilter(obj, event)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        if not self._mouse_nav(event):
+            super().mousePressEvent(event)
 
     # -- tabs, family map ---------------------------------------------------------------
 
@@ -603,18 +652,46 @@ class MainWindow(QMainWindow):
 
     def family_map(self):
         """Built on first use: the first window paints without it."""
-        if self._family_map is None:
+        if self._family_map is None and self.ref is not None:
             from ui.familymap import FamilyMap
             self._family_map = FamilyMap(self.ref, self.map_holder)
             self._family_map.code_activated.connect(self.open_code)
             self.map_holder.layout().addWidget(self._family_map)
+            self._watch_mouse_buttons(self._family_map.viewport())
             self._family_map.show()
             self._family_map.set_current(self.page.code if self.page else "")
         return self._family_map
 
+    @property
+    def ptp_panel(self) -> PtpPanel:
+        return self.ensure_ptp_panel()
+
+    def ensure_ptp_panel(self) -> PtpPanel:
+        """The NCCI edits table, built on first use."""
+        if self._ptp_panel is None:
+            from ui.ptptable import PtpPanel
+            self._ptp_panel = PtpPanel(self.ptp_holder)
+            self._ptp_panel.code_activated.connect(self.open_code)
+            self.ptp_holder.layout().addWidget(self._ptp_panel)
+            self._watch_mouse_buttons(self._ptp_panel.table.viewport())
+            self._ptp_panel.show()
+            self._fill_ptp_panel()
+        return self._ptp_panel
+
+    def _fill_ptp_panel(self) -> None:
+        page = self.page if self.page is not None and self.page.system != "ICD-10-CM" \
+            else None
+        if page is None:
+            self._ptp_panel.set_edits(self.page.code if self.page else "", [], self.on_date, {})
+            return
+        labels = {r: self._release_label(r) for r in {e.release for e in page.ptp_edits}}
+        self._ptp_panel.set_edits(page.code, page.ptp_edits, self.on_date, labels)
+
     def _tab_changed(self, index: int) -> None:
         if index == TAB_MAP:
             self.family_map()
+        elif index == TAB_NCCI:
+            self.ensure_ptp_panel()
 
     def focus_ncci_filter(self) -> None:
         self.tabs.setCurrentIndex(TAB_NCCI)
@@ -678,6 +755,9 @@ class MainWindow(QMainWindow):
         self.act_bookmark.setProperty("icon_name", name)
 
     def _refresh_lists(self, bookmarks: bool = True, recent: bool = True) -> None:
+        if self.ref is None:
+            return
+
         def rows(codes):
             return [(c, self.ref.title(c) or "") for c in codes]
         if bookmarks:
@@ -701,6 +781,7 @@ class MainWindow(QMainWindow):
 
     def copy_page_text(self) -> None:
         if self.page:
+            from db import pagetext
             QGuiApplication.clipboard().setText(pagetext.page_text(self.page))
             self.statusBar().showMessage(f"Copied the page of {self.page.code} as text.", 3000)
 
@@ -814,14 +895,19 @@ class MainWindow(QMainWindow):
             bar.updateGeometry()
         self.statusBar().setMinimumHeight(self.releases_label.sizeHint().height() + 6)
 
+    def _apply_icons(self) -> None:
+        """Icons tinted for the palette in use. The first time, right after the first
+        paint: the SVG renderer is not loaded before the window shows."""
+        for act in self.actions():
+            name = act.property("icon_name")
+            if name:
+                act.setIcon(icons.icon(name))
+
     def _after_theme_change(self) -> None:
         self._scale_toolbar()
         for value, act in self.scheme_actions.items():
             act.setChecked(value == self.scheme())
-        for act in self.findChildren(QAction):
-            name = act.property("icon_name")
-            if name:
-                act.setIcon(icons.icon(name))
+        self._apply_icons()
         self._render_page()
 
     def changeEvent(self, event) -> None:  # noqa: N802
@@ -833,6 +919,8 @@ class MainWindow(QMainWindow):
     # -- other windows --------------------------------------------------------------------
 
     def import_data(self) -> None:
+        if self.ref is None:
+            return
         try:
             from ui.importdialog import ImportDialog
         except ImportError:
@@ -852,6 +940,8 @@ class MainWindow(QMainWindow):
             self._family_map.rebuild()
 
     def open_wizard(self, code: str | None = None) -> None:
+        if self.ref is None:
+            return
         try:
             from ui.wizard import open_wizard
         except ImportError:
@@ -860,10 +950,14 @@ class MainWindow(QMainWindow):
         open_wizard(self, self.ref, self.user, code=code)
 
     def open_training(self) -> None:
+        if self.ref is None:
+            return
         from ui.training import open_training
         open_training(self, self.ref, self.user)
 
     def open_presentation(self) -> None:
+        if self.ref is None:
+            return
         from ui.training import open_presentation
         open_presentation(self, self.ref, self.user)
 
@@ -877,6 +971,8 @@ class MainWindow(QMainWindow):
         self.releases_label.setToolTip("Data releases in use:\n" + "\n".join(labels))
 
     def show_releases(self) -> None:
+        if self.ref is None:
+            return
         rels = self.ref.releases_in_use(self.on_date)
         rows = "".join(f"<tr><td>{r.dataset}</td><td>{r.label}</td><td>{r.effective_from}"
                        f"</td><td>{'imported' if r.imported else 'bundled'}</td></tr>"
@@ -951,9 +1047,7 @@ class MainWindow(QMainWindow):
                                   bytes(self.main_split.saveState().toBase64()).decode())
         except Exception as exc:
             log.warning("window state not saved: %s", exc)
-        self.search.shutdown()
+        if self.search is not None:
+            self.search.shutdown()
         self._closed = True
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
         super().closeEvent(event)

@@ -8,7 +8,9 @@ writes the rows as shown (filter and sort applied).
 from __future__ import annotations
 
 import csv
+import functools
 import io
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt,
                             Signal)
@@ -16,8 +18,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
                                QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout,
                                QWidget)
 
-from db.models import PtpEdit
-from db.pagetext import SETTING_WORDS
+if TYPE_CHECKING:
+    from db.models import PtpEdit
+
+
+@functools.cache
+def _setting_words() -> dict[str, str]:
+    from db.pagetext import SETTING_WORDS   # loaded with the first table, not at start-up
+    return SETTING_WORDS
 
 # The indicator in a few words for the table; the full sentence (db.models) is the tooltip.
 INDICATOR_SHORT = {0: "never together", 1: "allowed with a distinct-service modifier "
@@ -83,7 +91,7 @@ class PtpTableModel(QAbstractTableModel):
         if col == COL_STATUS:
             return status_words(e, self.on_date)
         if col == COL_SETTING:
-            return SETTING_WORDS.get(e.setting, e.setting)
+            return _setting_words().get(e.setting, e.setting)
         if col == COL_EFFECTIVE:
             return e.effective_date or "—"
         if col == COL_DELETED:

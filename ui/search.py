@@ -10,11 +10,13 @@ completer and Zeal's search sidebar do the same).
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (QAbstractListModel, QModelIndex, QObject, Qt, QThread, QTimer,
                             Signal, Slot)
 
-from db.models import Hit
+if TYPE_CHECKING:   # db.models is not needed before the first paint
+    from db.models import Hit
 
 log = logging.getLogger("codedesk.ui.search")
 
@@ -22,8 +24,16 @@ log = logging.getLogger("codedesk.ui.search")
 # a burst (paste, key repeat) costs one query and a typed key costs no added delay.
 SEARCH_DELAY_MS = 0
 RESULT_LIMIT = 50
+# One or two characters match much of the code set: the first screenful is enough, and
+# the query stays cheap (Zeal limits short queries the same way).
+SHORT_QUERY_CHARS = 2
+SHORT_QUERY_LIMIT = 20
 CODE_ROLE = Qt.UserRole + 1
 HIT_ROLE = Qt.UserRole + 2
+
+
+_ROLES = frozenset((Qt.DisplayRole, Qt.ToolTipRole, Qt.AccessibleTextRole, CODE_ROLE,
+                    HIT_ROLE))
 
 
 class ResultsModel(QAbstractListModel):
@@ -32,11 +42,15 @@ class ResultsModel(QAbstractListModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._hits: list[Hit] = []
+        self._display: list[str] = []
         self.query = ""
 
     def set_hits(self, query: str, hits: list[Hit]) -> None:
         self.beginResetModel()
         self._hits = list(hits)
+        # display strings made once here: a paint asks data() many times per row
+        self._display = [f"{h.code}   {h.title}" + ("" if h.system == "CPT"
+                                                     else f"  ({h.system})") for h in hits]
         self.query = query
         self.endResetModel()
 
@@ -53,12 +67,14 @@ class ResultsModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._hits)
 
     def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._hits):
+        if role not in _ROLES or not index.isValid():
             return None
-        h = self._hits[index.row()]
+        row = index.row()
+        if not 0 <= row < len(self._hits):
+            return None
         if role == Qt.DisplayRole:
-            suffix = "" if h.system == "CPT" else f"  ({h.system})"
-            return f"{h.code}   {h.title}{suffix}"
+            return self._display[row]
+        h = self._hits[row]
         if role in (Qt.ToolTipRole, Qt.AccessibleTextRole):
             return f"{h.code}, {h.system} {h.kind}: {h.title}"
         if role == CODE_ROLE:
@@ -124,6 +140,7 @@ class SearchController(QObject):
     def __init__(self, reference, parent=None, limit: int = RESULT_LIMIT):
         super().__init__(parent)
         self.limit = limit
+        self.last_limit = limit
         self._latest = _Latest()
         self._pending = ""
         self.dropped = 0   # stale answers dropped (tests and the benchmark look at it)
@@ -171,7 +188,8 @@ class SearchController(QObject):
         if not text:
             self.results.emit("", [])
             return
-        self._request.emit(self._latest.value, text, self.limit)
+        self.last_limit = SHORT_QUERY_LIMIT if len(text) <= SHORT_QUERY_CHARS else self.limit
+        self._request.emit(self._latest.value, text, self.last_limit)
 
     @Slot(int, str, object)
     def _on_finished(self, generation: int, text: str, hits) -> None:

@@ -8,7 +8,7 @@ The HTML of the code page takes its colours from `page_colors()`, never hard-cod
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
@@ -117,8 +117,7 @@ def current_mode(app) -> str:
     return app.property("codedesk_mode") or LIGHT
 
 
-@dataclass(frozen=True)
-class PageColors:
+class PageColors(NamedTuple):
     """Colours for the generated HTML, chosen for contrast in both schemes."""
 
     text: str
