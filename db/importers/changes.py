@@ -130,13 +130,19 @@ def _fmt(value) -> str | None:
 
 def _ptp_state(con, schema, release_id, effective_from, codes, both: bool):
     marks = _marks(codes)
-    where = (f"column1 IN ({marks}) AND column2 IN ({marks})" if both
-             else f"(column1 IN ({marks}) OR column2 IN ({marks}))")
     family = set(FAMILY)
+    wanted = set(codes)
+    # Two queries, each on its own index (an OR of the two columns is planned as a scan).
+    sql = ("SELECT id, column1, column2, deletion_date, modifier_indicator FROM "
+           f"{schema}.ptp WHERE release_id = ? AND {{col}} IN ({marks})")
+    rows = {}
+    for col in ("column1", "column2"):
+        for r in con.execute(sql.format(col=col), (release_id, *codes)):
+            rows[r[0]] = r[1:]
     state: dict[tuple[str, str], tuple[int, str | None]] = {}
-    for c1, c2, dele, mi in con.execute(
-            f"SELECT column1, column2, deletion_date, modifier_indicator FROM {schema}.ptp"
-            f" WHERE release_id = ? AND {where}", (release_id, *codes, *codes)):
+    for c1, c2, dele, mi in (rows[k] for k in sorted(rows)):
+        if both and not (c1 in wanted and c2 in wanted):
+            continue
         if c1 not in family and c2 not in family:
             continue          # two companions: the bundled extracts never held those
         key = (c1, c2)

@@ -48,6 +48,7 @@ class ReleaseOutcome:
     note: str = ""
     replaced: list[str] = field(default_factory=list)
     changes: changes.ReleaseChanges | None = None
+    file_info: list[dict] = field(default_factory=list, repr=False)
 
     def to_json(self) -> dict:
         return {"release": self.release_id, "dataset": self.dataset, "label": self.label,
@@ -253,15 +254,22 @@ def prepare(paths, progress=None, cancel=None, store: ImportStore | None = None,
         side = store.begin(ref if ref.exists() else None)
         monitor.phase(*LOAD, total_bytes=sum(sizes[f.path] for files, _, _ in todo
                                              for f in files))
-        for files, digest, o in todo:
-            _build_release(side, files, digest, o, scans, sizes, monitor)
-        if not any(o.status in ("imported", "replaced") for _, _, o in todo):
+        built = [(files, digest, o, count) for files, digest, o in todo
+                 if (count := _build_release(side, files, digest, o, scans, sizes, monitor))
+                 is not None]
+        if not built:
             side.discard()          # only older revisions: nothing to write
             side = None
             monitor.say("Nothing new to import", 1.0)
             return PreparedImport(ImportResult(recs, outcomes, False), None, lock)
         monitor.phase(*FINISH)
-        monitor.say("Indexing and saving", FINISH[0])
+        monitor.say("Indexing", FINISH[0])
+        side.create_indexes()
+        for files, digest, o, count in built:
+            monitor.say(f"Comparing {files[0].label} with the previous release")
+            o.changes = changes.compare(side.con, files[0], side.has_ref)
+            side.record(files[0], digest, o.file_info, count, o.changes.to_json())
+        monitor.say("Saving")
         side.finish()
         monitor.say("Ready", 1.0)
         return PreparedImport(ImportResult(recs, outcomes, False), side, lock)
@@ -292,7 +300,8 @@ def _stored_digest(store: ImportStore, release_id: str) -> str | None:
 
 
 def _build_release(side: SideDatabase, files, digest, o: ReleaseOutcome, scans, sizes,
-                   monitor) -> None:
+                   monitor) -> int | None:
+    """Load one release into the side database; its row count, or None if skipped."""
     first = files[0]
     # Another imported release of the same data for the same date: the later revision
     # (or release date) stays; re-importing the same release replaces it.
@@ -307,7 +316,7 @@ def _build_release(side: SideDatabase, files, digest, o: ReleaseOutcome, scans, 
                 o.status = "skipped"
                 o.note = (f"not imported: {r['label']} [{r['id']}], a later revision of the "
                           "same data for the same date, is already imported")
-                return
+                return None
             o.status = "replaced"
             o.replaced.append(r["id"])
             o.note = f"replaces {r['label']} (the same data for the same date)"
@@ -325,9 +334,8 @@ def _build_release(side: SideDatabase, files, digest, o: ReleaseOutcome, scans, 
     if hasattr(reader, "finish"):
         reader.finish(side, first)
     o.rows = count
-    monitor.say(f"Comparing {first.label} with the previous release")
-    o.changes = changes.compare(side.con, first, side.has_ref)
-    side.record(first, digest, file_info, count, o.changes.to_json())
+    o.file_info = file_info
+    return count
 
 
 def import_files(paths, progress=None, cancel=None, store: ImportStore | None = None,

@@ -306,10 +306,14 @@ class SideDatabase:
                          (rec.release_id, rec.dataset, rec.version_key, digest,
                           json.dumps(files), count, now(), json.dumps(changes)))
 
-    def finish(self) -> None:
-        """Indexes, commit, and a clean file ready to be swapped in."""
+    def create_indexes(self) -> None:
+        """The indexes dropped for the bulk load (before comparing: it uses them)."""
         for indexes in INDEXES.values():
             self._create_indexes(indexes)
+
+    def finish(self) -> None:
+        """Indexes, commit, and a clean file ready to be swapped in."""
+        self.create_indexes()
         self.con.execute("COMMIT")
         if self.has_ref:
             self.con.execute("DETACH DATABASE ref")
