@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         self.recent_view.setModel(self.recent_model)
         self.recent_view.setAccessibleName("Recent codes")
         for view in (self.bookmarks_view, self.recent_view):
+            view.setUniformItemSizes(True)     # long titles are elided, not scrolled
             view.setEditTriggers(QAbstractItemView.NoEditTriggers)
             view.clicked.connect(self._open_list_index)
             view.activated.connect(self._open_list_index)
@@ -315,7 +316,7 @@ class MainWindow(QMainWindow):
         self.act_wizard = A("Modifier &wizard…", lambda: self.open_wizard(None), ("Ctrl+W",),
                             "wizard", "Open the modifier wizard")
         self.act_wizard_code = A("Wizard &from this code…", lambda: self.open_wizard(
-            self.page.code if self.page else None), ("Ctrl+Shift+W",), None,
+            self.page.code if self.page else None), ("Ctrl+Shift+W",), "wizard",
             "Open the modifier wizard for the open code")
         self.act_training = A("&Training: practice and scenarios…", self.open_training,
                               ("Ctrl+T",), None,

@@ -9,7 +9,9 @@ completer and Zeal's search sidebar do the same).
 
 from __future__ import annotations
 
+import atexit
 import logging
+import weakref
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (QAbstractListModel, QModelIndex, QObject, Qt, QThread, QTimer,
@@ -164,6 +166,9 @@ class SearchController(QObject):
         self._worker.finished.connect(self._on_finished)
         self._worker.failed.connect(self._on_failed)
         self._thread.start()
+        # a script that ends without quitting Qt must not leave the thread running
+        ref = weakref.WeakMethod(self.shutdown)
+        atexit.register(lambda: ref() and ref()())
 
     @property
     def generation(self) -> int:
@@ -204,7 +209,11 @@ class SearchController(QObject):
             self.failed.emit(f"The search for “{text}” could not run: {message}")
 
     def shutdown(self) -> None:
-        if self._thread.isRunning():
+        try:
+            running = self._thread.isRunning()
+        except RuntimeError:     # the C++ side is already gone
+            return
+        if running:
             self._latest.value += 1
             self._close.emit()
             self._thread.quit()
