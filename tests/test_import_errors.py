@@ -276,3 +276,11 @@ def test_a_folder_that_cannot_be_written_is_reported(folder, reference_path, dat
     with pytest.raises(ImportStorageError, match="disk full"):
         import_files(files, reference_path=reference_path)
     assert not [p for p in data_dir.iterdir() if p.name.startswith(".imports")]
+
+
+def test_text_that_only_mentions_cms_files_is_not_taken_for_one(folder, reference_path):
+    p = folder / "SHA256SUMS.txt"
+    p.write_text("ab12  opps_addendum_b_2023-01_full_family.csv\ncd34  PPRRVU23_JAN.csv\n"
+                 "The 2023 physician fee schedule relative value file\n", encoding="utf-8")
+    with pytest.raises(BadFileError, match="not a CMS file CodeDesk knows"):
+        import_files([p], reference_path=reference_path)

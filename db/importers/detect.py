@@ -140,7 +140,6 @@ def content_kind(rows: list[list[str]], head: str) -> str | None:
     if first_lines and sum(bool(HCPCS_LINE.match(ln)) for ln in first_lines[:10]) >= \
             min(len(first_lines), 10) * 0.8:
         return "hcpcs"
-    joined = words(" ".join(" ".join(r) for r in rows))
     for r in rows:
         cells = [words(c) for c in r]
         if len(cells) >= 2 and cells[0] == "COLUMN1" and cells[1] == "COLUMN2":
@@ -157,13 +156,13 @@ def content_kind(rows: list[list[str]], head: str) -> str | None:
                 c in ("SI", "STATUSINDICATOR") for c in cells) and any(
                 c.startswith("PAYMENTRATE") for c in cells):
             return "opps"
-    if "RELATIVEVALUEFILE" in joined and "PHYSICIANFEESCHEDULE" in joined:
+    # A PPRRVU file whose header moved still has its title on the first line.
+    if rows and PFS_TITLE.search(" ".join(rows[0])):
         return "pfs"
-    if "ADDENDUMB" in joined:
-        return "opps"
     return None
 
 
+PFS_TITLE = re.compile(r"\b\d{4} National Physician Fee Schedule Relative Value File", re.I)
 ICD_ORDER_LINE = re.compile(r"\d{5} [A-Z][0-9][0-9A-Z]{1,5} *[01] \S")
 HCPCS_LINE = re.compile(r"[A-Z0-9 ]{5}\d{5}[3478]")
 
