@@ -349,8 +349,12 @@ class Reference:
                                        r["source_id"]) for r in self.con.execute(
             "SELECT * FROM corrections WHERE code = ? ORDER BY id", (code,)))
         notes = tuple(self.payer_notes(code))
-        hcpcs = self.con.execute("SELECT long_description FROM hcpcs_level2 WHERE code = ?"
-                                 " ORDER BY release_id DESC LIMIT 1", (code,)).fetchone()
+        # HCPCS text: the release in force (an imported quarter), else the bundled text.
+        in_force = self._rows("hcpcs_level2", self.release_in_force("hcpcs", on_date),
+                              "code = ?", (code,))
+        hcpcs = (in_force[0]["long_description"],) if in_force else self.con.execute(
+            "SELECT long_description FROM hcpcs_level2 WHERE code = ?"
+            " ORDER BY release_id DESC LIMIT 1", (code,)).fetchone()
         release_ids = {m.release for m in mues} | {e.release for e in edits}
         if pfs:
             release_ids.add(pfs.release)

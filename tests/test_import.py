@@ -486,3 +486,12 @@ def test_cli_bad_file_exits_2_with_file_and_line(reference_path, data_dir, folde
 def test_bad_file_error_carries_file_and_line():
     e = BadFileError(pathlib.Path("/x/ccipra-v302r0-f1.txt"), "malformed code", line=7)
     assert str(e) == "ccipra-v302r0-f1.txt, line 7: malformed code"
+
+
+def test_code_page_shows_the_hcpcs_text_of_the_release_in_force(run, reader, folder):
+    codes = [("J0585", "Injection, onabotulinumtoxina, 1 unit (imported wording)",
+              "Injection,onabotulinumtoxina", "19910101", "")]
+    run([cmsfiles.write_hcpcs_txt(folder, codes, name="HCPC2024_OCT_ANWEB_09302024.txt")])
+    ref = reader()
+    assert ref.lookup("J0585", OCT).hcpcs_text == codes[0][1]
+    assert ref.lookup("J0585", AUG).hcpcs_text == "Injection, onabotulinumtoxina, 1 unit"
