@@ -8,6 +8,7 @@ bundled, and every figure carries the id of the release it came from.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import logging
 import pathlib
@@ -296,11 +297,56 @@ class Reference:
         if not code or len(code) > 12:
             return None
         row = self.code_row(code)
+        if row is None or row["system"] == "ICD-10-CM":
+            imported = self._imported_icd(code, on_date)
+            if imported is not None:
+                return imported
         if row is None:
             return None
         if row["system"] == "ICD-10-CM":
             return self._icd_page(row)
         return self._curated_page(row, on_date)
+
+    def _imported_icd(self, code: str, on_date: str | None) -> CodePage | None:
+        """The page of an ICD-10-CM code from an imported code-set release in force on
+        the date; None when no imported release is in force (the bundled set answers)."""
+        rel = self.release_in_force("icd10cm", on_date)
+        if rel is None or not rel.imported:
+            return None
+        norm = norm_code(code)
+        new = self.con.execute("SELECT code, billable, title FROM imp.icd10cm WHERE"
+                               " release_id = ? AND norm = ?", (rel.id, norm)).fetchone()
+        old = self.code_row(code)
+        old = old if old is not None and old["system"] == "ICD-10-CM" else None
+        if new is None and old is None:
+            return None
+        src = tuple(s for s in (self.source(rel.source_id),) if s)
+        if new is None:
+            # In the bundled set but not in the release in force: deleted there.
+            page = self._icd_page(old)
+            return dataclasses.replace(
+                page, description=f"{old['title']}. Not in {rel.label}: this code is not valid "
+                f"in that release (deleted or replaced); check the code set.",
+                billable=False, sources=page.sources + src,
+                releases_used=(rel.id,))
+        if old is not None:
+            page = self._icd_page(old)
+            return dataclasses.replace(page, title=new["title"], description=new["title"],
+                                       billable=bool(new["billable"]),
+                                       sources=page.sources + src, releases_used=(rel.id,))
+        # A code new in the imported release: its parents are the nearest shorter codes.
+        parents = []
+        for n in range(len(norm) - 1, 2, -1):
+            p = self.code_row(norm[:n])
+            if p is not None and p["system"] == "ICD-10-CM":
+                parents.append(Hit(p["code"], p["system"], p["title"], p["kind"]))
+        children = [Hit(r[0], "ICD-10-CM", r[1], "code") for r in self.con.execute(
+            "SELECT code, title FROM imp.icd10cm WHERE release_id = ? AND norm > ? AND norm < ?"
+            " AND length(norm) = ? ORDER BY norm", (rel.id, norm, norm + "\uffff", len(norm) + 1))]
+        return CodePage(code=new["code"], system="ICD-10-CM", kind="code", title=new["title"],
+                        description=new["title"], billable=bool(new["billable"]),
+                        parents=tuple(parents), children=tuple(children), sources=src,
+                        releases_used=(rel.id,))
 
     def _icd_page(self, row) -> CodePage:
         parents, parent = [], row["parent"]

@@ -495,3 +495,19 @@ def test_code_page_shows_the_hcpcs_text_of_the_release_in_force(run, reader, fol
     ref = reader()
     assert ref.lookup("J0585", OCT).hcpcs_text == codes[0][1]
     assert ref.lookup("J0585", AUG).hcpcs_text == "Injection, onabotulinumtoxina, 1 unit"
+
+
+def test_icd10cm_lookups_follow_the_imported_code_set(run, reader, folder):
+    order = [("G24", 0, "Dystonia"), ("G243", 1, "Spasmodic torticollis (renamed)"),
+             ("G245", 1, "Blepharospasm"), ("G24A", 1, "A new dystonia code")]
+    run([cmsfiles.write_icd_order(folder, order)])
+    ref = reader()
+    renamed = ref.lookup("G24.3", on_date="2026-11-01")
+    assert renamed.title == "Spasmodic torticollis (renamed)"
+    assert renamed.releases_used == ("imp-icd10cm-fy2027",)
+    assert ref.lookup("G24.3", on_date="2026-01-01").title == "Spasmodic torticollis"
+    new = ref.lookup("g24a", on_date="2026-11-01")
+    assert new.code == "G24.A" and new.billable and new.parents[0].code == "G24"
+    assert ref.lookup("G24A", on_date="2026-01-01") is None
+    gone = ref.lookup("G24.1", on_date="2026-11-01")
+    assert gone.billable is False and "Not in" in gone.description
