@@ -96,6 +96,14 @@ class Reference:
                                                   r["source_id"], imported=schema == "imp")
                 self._schema[r["id"]] = schema
 
+    def detach_imports(self) -> None:
+        """Let go of the imports file so that an import can replace it (Windows cannot
+        replace a file that is open); reload() attaches it again."""
+        if self.has_imports:
+            self.con.execute("DETACH DATABASE imp")
+            self.has_imports = False
+            self._load_releases()
+
     def reload(self) -> None:
         """Pick up releases imported since this reader was opened."""
         if self.has_imports:

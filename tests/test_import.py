@@ -511,3 +511,15 @@ def test_icd10cm_lookups_follow_the_imported_code_set(run, reader, folder):
     assert ref.lookup("G24A", on_date="2026-01-01") is None
     gone = ref.lookup("G24.1", on_date="2026-11-01")
     assert gone.billable is False and "Not in" in gone.description
+
+
+def test_detach_lets_go_of_the_imports_file_and_reload_takes_it_back(run, reader, folder):
+    run([cmsfiles.write_icd_order(folder, [("G24", 0, "Dystonia"),
+                                            ("G243", 1, "Spasmodic torticollis (renamed)")])])
+    ref = reader()
+    assert ref.release("imp-icd10cm-fy2027") is not None
+    ref.detach_imports()
+    assert not ref.has_imports and ref.release("imp-icd10cm-fy2027") is None
+    assert [r[1] for r in ref.con.execute("PRAGMA database_list")] == ["main"]
+    ref.reload()
+    assert ref.release("imp-icd10cm-fy2027") is not None

@@ -341,12 +341,15 @@ class ImportDialog(QDialog):
     @Slot(object)
     def _on_prepared(self, prepared) -> None:
         self._join()
+        self.reference.detach_imports()   # this reader's own handle must not block the swap
         try:
             self.result = prepared.commit()
         except CodeDeskError as exc:
+            self.reference.reload()
             self._on_failed(exc)
             return
         except OSError as exc:
+            self.reference.reload()
             self._on_failed(CodeDeskError(f"The imported data could not be put in place "
                                           f"({exc.strerror or exc}); nothing was changed."))
             return
