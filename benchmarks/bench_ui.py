@@ -58,7 +58,7 @@ BARE = textwrap.dedent("""
                 QTimer.singleShot(0, lambda: (print(f"first-paint {elapsed:.4f}",
                                                     flush=True), app.quit()))
             return False
-    probe = Probe(); browser.viewport().installEventFilter(probe)
+    probe = Probe(); browser.installEventFilter(probe)   # as the app: the page's frame
     win.show()
     sys.exit(app.exec())
 """)
@@ -118,8 +118,10 @@ def bench_startup(runs: int) -> tuple[float, float]:
     print(f"  python main.py        median {app_med * 1000:7.1f} ms  "
           f"min {min(app_times) * 1000:7.1f} ms")
     ratio = app_med / bare_med
-    print(f"  ratio                 {ratio:.2f}x   (target <= 1.5x) "
+    best = min(app_times) / min(bare_times)
+    print(f"  ratio of medians      {ratio:.2f}x   (target <= 1.5x) "
           f"{'OK' if ratio <= 1.5 else 'OVER TARGET'}")
+    print(f"  ratio of best runs    {best:.2f}x   (less disturbed by other load)")
     print(f"  data open, start page on 64643 painted: median {ready_med * 1000:7.1f} ms "
           f"({ready_med / bare_med:.2f}x the bare window; the reference opens after the "
           "first paint)")
@@ -184,7 +186,8 @@ def bench_keystrokes() -> float:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=7, help="start-up runs of each (default 7)")
+    parser.add_argument("--runs", type=int, default=11,
+                        help="start-up runs of each (default 11)")
     args = parser.parse_args(argv)
     bench_startup(args.runs)
     bench_keystrokes()

@@ -148,7 +148,9 @@ def run_gui(argv) -> int:
         print(f"ready {time.time() - started:.4f}", flush=True)
         window.close()
 
-    after = _AfterPaint(window.browser.viewport(), first_paint)  # noqa: F841 (kept alive)
+    # the page's frame paints in the same pass as its text; asking for the viewport
+    # itself here would cost PySide a burst of type set-up before the first paint
+    after = _AfterPaint(window.browser, first_paint)  # noqa: F841 (kept alive)
     window.show()
     for message in (crash_message, user_error):
         if message:

@@ -12,27 +12,31 @@ right after, so nothing the first paint does not need is imported before it.
 
 from __future__ import annotations
 
+import base64
 import datetime as _dt
 import importlib.util
 import logging
 import pathlib
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QModelIndex, QSize, Qt, QTimer
 from PySide6.QtGui import (QAction, QActionGroup, QFontMetrics, QGuiApplication, QKeySequence,
                            QShortcut)
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFrame, QHBoxLayout, QLabel,
-                               QLineEdit, QListView, QMainWindow, QMessageBox, QPlainTextEdit,
+                               QLineEdit, QListView, QMainWindow, QPlainTextEdit,
                                QPushButton, QSizePolicy, QSplitter, QTabWidget, QTextBrowser,
                                QToolBar, QVBoxLayout, QWidget)
 
-from ui import icons, theme
+from ui import theme
+from ui.accessibility import name_clear_button
 from ui.codelist import CODE_ROLE as LIST_CODE_ROLE
 from ui.codelist import CodeListModel
 from ui.history import History
 from ui.search import CODE_ROLE, ResultsModel, SearchController
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QUrl
+
     from db.models import CodePage
     from ui.pagehtml import PageRenderer
     from ui.ptptable import PtpPanel
@@ -64,7 +68,7 @@ class MainWindow(QMainWindow):
         self.history = History()
         self.page: CodePage | None = None
         self._note_code: str | None = None
-        self._preview_from_keys = False
+        self._setting_results = False
         self._family_map = None
         self._closed = False
         self.setWindowTitle("CodeDesk")
@@ -91,12 +95,6 @@ class MainWindow(QMainWindow):
                 "and recent codes from the old file are not shown; IT support may be able "
                 "to recover them from that file.")
         self._restore_geometry()
-        # The mouse's back/forward buttons: a press that no child uses reaches
-        # mousePressEvent below; the scroll areas' viewports use every press, so they are
-        # watched directly (an application-wide filter would put every event of the app
-        # through Python).
-        for view in (self.browser, self.results_view, self.bookmarks_view, self.recent_view):
-            self._watch_mouse_buttons(view.viewport())
         hints = QGuiApplication.styleHints()
         hints.colorSchemeChanged.connect(self._system_scheme_changed)
         self.search_field.setFocus()
@@ -117,8 +115,7 @@ class MainWindow(QMainWindow):
         self._update_status_releases()
         self._refresh_lists()
         self.show_start_page()
-        self._apply_icons()
-        self._name_toolbar_buttons()
+        self._finish_setup()
         if self.search_field.text().strip():      # typed while the data was opening
             self.search.set_text(self.search_field.text())
 
@@ -399,10 +396,22 @@ class MainWindow(QMainWindow):
         h = round(QFontMetrics(QApplication.font()).height() * 1.2)
         tb.setIconSize(QSize(h, h))
 
+    def _finish_setup(self) -> None:
+        """What the first paint does not need, done right after it (ui.app opens the data
+        then): the first lookup of a Qt-internal widget (a viewport, a toolbar button)
+        costs PySide a burst of type set-up, and icons need the SVG renderer."""
+        self._apply_icons()
+        # The mouse's back/forward buttons: a press that no child uses reaches
+        # mousePressEvent; the scroll areas' viewports use every press, so they are
+        # watched directly (an application-wide filter would put every event of the app
+        # through Python).
+        for view in (self.browser, self.results_view, self.bookmarks_view, self.recent_view):
+            self._watch_mouse_buttons(view.viewport())
+        name_clear_button(self.search_field, "Clear the search")
+        self._name_toolbar_buttons()
+
     def _name_toolbar_buttons(self) -> None:
-        """Screen readers get each button's full name, not its short toolbar label.
-        Done after the first paint: looking the buttons up costs PySide a burst of type
-        set-up that the first paint does not need."""
+        """Screen readers get each button's full name, not its short toolbar label."""
         for act in self.toolbar.actions():
             button = self.toolbar.widgetForAction(act)
             if button is not None and not act.isSeparator():
@@ -433,10 +442,12 @@ class MainWindow(QMainWindow):
             self.search.set_text(text)
 
     def _show_results(self, text: str, hits: list) -> None:
-        self._preview_from_keys = False
+        self._setting_results = True     # a new list is not the user moving in it
         self.results_model.set_hits(text, hits)
         if hits:
             self.results_view.setCurrentIndex(self.results_model.index(0))
+        self._setting_results = False
+        if hits:
             self.results_label.setText(f"Res&ults: {len(hits)}"
                                        + ("+" if len(hits) >= self.search.last_limit else ""))
         elif text:
@@ -450,12 +461,11 @@ class MainWindow(QMainWindow):
             return
         row = self.results_view.currentIndex().row()
         row = max(0, min(n - 1, (row if row >= 0 else -1) + step))
-        self._preview_from_keys = True
         self.results_view.setCurrentIndex(self.results_model.index(row))
         self.results_view.scrollTo(self.results_model.index(row))
 
     def _current_result_changed(self, current: QModelIndex, _previous) -> None:
-        if self._preview_from_keys and current.isValid():
+        if not self._setting_results and current.isValid():
             self._detail_timer.start()
 
     def _preview_current(self) -> None:
@@ -542,7 +552,7 @@ class MainWindow(QMainWindow):
             html = r.start_page(START_CODE)
         else:
             html = r.page(self.page, self.on_date, bookmarked=self.user.is_bookmarked(
-                self.page.code))
+                self.page.code), wizard=self.wizard_available)
         scroll = self.browser.verticalScrollBar().value()
         same = self.browser.property("shown_code") == (self.page.code if self.page else "")
         self.browser.setHtml(html)
@@ -752,6 +762,7 @@ class MainWindow(QMainWindow):
 
     def _update_bookmark_icon(self) -> None:
         name = "bookmarked" if self.act_bookmark.isChecked() else "bookmark"
+        from ui import icons   # the SVG renderer loads after the first paint
         self.act_bookmark.setIcon(icons.icon(name))
         self.act_bookmark.setProperty("icon_name", name)
 
@@ -815,6 +826,7 @@ class MainWindow(QMainWindow):
         return out
 
     def save_pdf_dialog(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
         if self.page is None:
             return
         from PySide6.QtWidgets import QFileDialog
@@ -899,6 +911,7 @@ class MainWindow(QMainWindow):
     def _apply_icons(self) -> None:
         """Icons tinted for the palette in use. The first time, right after the first
         paint: the SVG renderer is not loaded before the window shows."""
+        from ui import icons
         for act in self.actions():
             name = act.property("icon_name")
             if name:
@@ -972,6 +985,7 @@ class MainWindow(QMainWindow):
         self.releases_label.setToolTip("Data releases in use:\n" + "\n".join(labels))
 
     def show_releases(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
         if self.ref is None:
             return
         rels = self.ref.releases_in_use(self.on_date)
@@ -998,6 +1012,7 @@ class MainWindow(QMainWindow):
         return rows
 
     def show_shortcuts(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
         rows = "".join(f"<tr><td>{name}</td><td><b>{keys}</b></td></tr>"
                        for name, keys in self.shortcut_rows())
         box = QMessageBox(QMessageBox.NoIcon, "Keyboard shortcuts",
@@ -1005,6 +1020,7 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
         from db import paths
         from db.logsetup import setup_logging
         try:
@@ -1031,12 +1047,12 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         geometry = self.user.setting(KEY_GEOMETRY)
         if geometry:
-            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
+            self.restoreGeometry(base64.b64decode(geometry))
         else:
             self.resize(QSize(1280, 820))
         state = self.user.setting(KEY_SPLITTER)
         if state:
-            self.main_split.restoreState(QByteArray.fromBase64(state.encode("ascii")))
+            self.main_split.restoreState(base64.b64decode(state))
         else:
             self.main_split.setSizes([380, 900])
 

@@ -147,12 +147,12 @@ td, th {{ padding: 3px 6px; }}
     # -- pages --------------------------------------------------------------------------
 
     def page(self, page: CodePage, on_date: str, *, for_print: bool = False,
-             bookmarked: bool = False, note: str = "") -> str:
+             bookmarked: bool = False, note: str = "", wizard: bool = False) -> str:
         self.own_code = page.code
         if page.system == "ICD-10-CM":
             return self.icd_page(page, bookmarked=bookmarked, note=note, for_print=for_print)
         return self.curated_page(page, on_date, for_print=for_print, bookmarked=bookmarked,
-                                 note=note)
+                                 note=note, wizard=wizard and not for_print)
 
     def _header(self, page: CodePage, bookmarked: bool) -> str:
         bits = [esc(page.system), esc(KIND_WORDS.get(page.kind, page.kind))]
@@ -165,7 +165,7 @@ td, th {{ padding: 3px 6px; }}
                 f'<p class="muted">{" · ".join(bits)}{star}</p>')
 
     def curated_page(self, page: CodePage, on_date: str, *, for_print: bool = False,
-                     bookmarked: bool = False, note: str = "") -> str:
+                     bookmarked: bool = False, note: str = "", wizard: bool = False) -> str:
         c, refs = self.c, self._Refs()
         out = [self._style(), self._header(page, bookmarked)]
 
@@ -209,6 +209,10 @@ td, th {{ padding: 3px 6px; }}
         out.append(self._reporting(page))
 
         out.append("<h2>Modifiers</h2>")
+        if wizard:
+            out.append(f'<p><a href="wizard:{esc(page.code)}">Work out the modifiers of an '
+                       f'encounter with the wizard, starting from {esc(page.code)}</a> '
+                       '(Ctrl+Shift+W).</p>')
         out.append(self._modifiers(page, on_date, refs))
 
         out.append('<a name="ncci"></a><h2>NCCI procedure-to-procedure edits</h2>')

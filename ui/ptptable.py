@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
                                QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout,
                                QWidget)
 
+from ui.accessibility import name_clear_button
+
 if TYPE_CHECKING:
     from db.models import PtpEdit
 
@@ -183,7 +185,7 @@ class PtpPanel(QWidget):
         self.caption.setWordWrap(True)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setPlaceholderText("code, indicator, rationale…")
-        self.filter_edit.setClearButtonEnabled(True)
+        name_clear_button(self.filter_edit, "Clear the filter")
         filter_label = QLabel("Fi&lter edits:", self)
         filter_label.setBuddy(self.filter_edit)
         self.setting_box = QComboBox(self)
