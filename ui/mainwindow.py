@@ -919,6 +919,8 @@ class MainWindow(QMainWindow):
 
     def _after_theme_change(self) -> None:
         self._scale_toolbar()
+        if self.banner.isVisible():
+            self._style_banner()
         for value, act in self.scheme_actions.items():
             act.setChecked(value == self.scheme())
         self._apply_icons()
@@ -1040,7 +1042,14 @@ class MainWindow(QMainWindow):
     def _show_banner(self, text: str) -> None:
         self.banner_text.setText(text)
         self.banner.setAccessibleName("Important message")
+        self._style_banner()
         self.banner.show()
+
+    def _style_banner(self) -> None:
+        c = theme.page_colors(theme.current_mode(QApplication.instance()))
+        self.banner.setStyleSheet(
+            f"#banner {{ background-color: {c.warn_bg}; border: 2px solid {c.warn_border}; }}"
+            f"#banner QLabel {{ color: {c.warn_text}; }}")
 
     # -- window state ---------------------------------------------------------------------
 

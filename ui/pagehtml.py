@@ -113,12 +113,17 @@ td, th {{ padding: 3px 6px; }}
 .ref {{ color: {c.muted}; }}
 </style>"""
 
-    def _table(self, head: list[str] | None, rows: list[list[str]]) -> str:
+    def _table(self, head: list[str] | None, rows: list[list[str]],
+               widths: list[int] | None = None) -> str:
+        """A bordered table; `widths` in percent per column, where the text is uneven."""
         c = self.c
         parts = [f'<table width="99%" cellspacing="0" cellpadding="4" border="1" '
                  f'style="border-collapse: collapse; border-color: {c.rule};">']
         if head:
-            parts.append("<tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>")
+            ws = widths or [None] * len(head)
+            parts.append("<tr>" + "".join(
+                f'<th width="{w}%">{h}</th>' if w else f"<th>{h}</th>"
+                for h, w in zip(head, ws)) + "</tr>")
         for i, row in enumerate(rows):
             bg = f' bgcolor="{c.alt_row}"' if i % 2 else ""
             parts.append(f"<tr{bg}>" + "".join(f'<td valign="top">{cell}</td>' for cell in row)
@@ -319,10 +324,12 @@ td, th {{ padding: 3px 6px; }}
         out = []
         if apply_:
             out.append(f'<h3 style="color: {c.ok_border};">✔ May apply, when the case fits</h3>')
-            out.append(self._table(["Modifier", "Why, for this code"], grouped(apply_)))
+            out.append(self._table(["Modifier", "Why, for this code"], grouped(apply_),
+                                   [28, 72]))
         if must:
             out.append(f'<h3 style="color: {c.no_border};">✘ Must not be used</h3>')
-            out.append(self._table(["Modifier", "Why, for this code"], grouped(must)))
+            out.append(self._table(["Modifier", "Why, for this code"], grouped(must),
+                                   [28, 72]))
         return "".join(out)
 
     def _ncci(self, page: CodePage, on_date: str, for_print: bool) -> str:
@@ -376,24 +383,34 @@ td, th {{ padding: 3px 6px; }}
             return f"<p>{NA}</p>"
         cur = current_pfs(page)
         rows = []
-        for p in page.pfs:
+        for p in reversed(page.pfs):          # newest first: the one in force is near the top
             mark = " <b>(in force)</b>" if cur and p.release == cur.release else ""
-            rows.append([esc(p.release_label) + mark, _num(p.work_rvu), _num(p.nonfac_pe_rvu),
+            rows.append([esc(p.release_label) + mark, esc(p.status or "—"), _num(p.work_rvu),
+                         _num(p.nonfac_pe_rvu),
                          _num(p.fac_pe_rvu), _num(p.mp_rvu), _num(p.conv_factor, 4),
                          _money(p.nonfac_payment), _money(p.fac_payment)])
-        return (self._table(["Release", "Work RVU", "PE RVU office", "PE RVU facility",
-                             "MP RVU", "Conversion factor", "National, office",
-                             "National, facility"], rows)
+        note = ""
+        if cur and cur.status and cur.status != "A":
+            if not (cur.nonfac_total or cur.fac_total):
+                note = (f" Status {esc(cur.status)} and no RVUs in the release in force: "
+                        "the code is not paid under the physician fee schedule.")
+            else:
+                note = (f" Status {esc(cur.status)} in the release in force (A is an active "
+                        "code paid under the fee schedule).")
+        return (self._table(["Release", "Status", "Work RVU", "PE RVU office",
+                             "PE RVU facility", "MP RVU", "Conversion factor",
+                             "National, office", "National, facility"], rows,
+                            [22, 7, 8, 9, 9, 8, 11, 13, 13])
                 + '<p class="muted">National unadjusted amount = total RVUs × conversion '
                   'factor, before the locality (GPCI) adjustment. "Office" is the '
-                  'non-facility price.</p>')
+                  f'non-facility price.{note}</p>')
 
     def _opps(self, page: CodePage) -> str:
         if not page.opps:
             return f"<p>{NA}</p>"
         rows = [[esc(self._release_label(o.release)), esc(o.status_indicator or NA),
                  _money(o.payment_rate) if o.payment_rate is not None
-                 else "no separate payment rate listed"] for o in page.opps]
+                 else "no separate payment rate listed"] for o in reversed(page.opps)]
         return self._table(["Release", "Status indicator", "Payment rate"], rows)
 
     def _related(self, page: CodePage, refs) -> str:
@@ -418,7 +435,8 @@ td, th {{ padding: 3px 6px; }}
         rows = [[f"<b>{esc(n.payer_name)}</b>", esc(n.topic), self.linkify(n.text),
                  esc(n.tier), esc(n.date or "undated") + refs.ref(n.source_id)]
                 for n in page.payer_notes]
-        return self._table(["Payer", "Topic", "Note", "Tier", "Date, source"], rows)
+        return self._table(["Payer", "Topic", "Note", "Tier", "Date, source"], rows,
+                           [17, 13, 50, 10, 10])
 
     def _sources(self, page: CodePage, refs) -> str:
         by_id = {s.id: s for s in page.sources}
