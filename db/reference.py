@@ -484,7 +484,10 @@ class Reference:
                 "SELECT c.code, c.system, c.title, c.kind FROM (SELECT rowid AS id,"
                 " bm25(curated_fts, 10.0, 4.0, 1.0, 2.0) AS score FROM curated_fts"
                 " WHERE curated_fts MATCH ?) m JOIN codes c ON c.id = m.id"
-                " ORDER BY c.sort_rank, m.score LIMIT ?", (query, limit)).fetchall()
+                # A primary before its add-ons when both match about as well: a coder
+                # looking for "chemo arm" starts from the first limb's code.
+                " ORDER BY c.sort_rank, m.score * (CASE c.kind WHEN 'add-on' THEN 0.9"
+                " ELSE 1.0 END) LIMIT ?", (query, limit)).fetchall()
             room = limit - len(curated)
             icd = []
             if room > 0:

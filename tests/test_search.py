@@ -90,3 +90,10 @@ def test_any_text_never_raises(reference, text):
 def test_any_code_like_text_never_raises(reference, text):
     reference.search(text, 10)
     reference.lookup(text)
+
+
+@pytest.mark.parametrize("query", ["chemo arm", "botox leg", "chemodenervation arm"])
+def test_primaries_rank_before_their_add_ons(reference, query):
+    found = codes(reference, query)
+    assert max(found.index("64642"), found.index("64644")) < min(found.index("64643"),
+                                                                 found.index("64645"))
