@@ -42,3 +42,25 @@ def shared_cms() -> pathlib.Path:
     if not SHARED_CMS.is_dir():
         pytest.skip("../shared/data/cms is not present on this machine")
     return SHARED_CMS
+
+
+@pytest.fixture
+def userdata(data_dir):
+    """The user's own data store in a fresh data folder; windows still open when the
+    test ends are closed first, so that whatever they save on closing is saved."""
+    from db.userdata import UserData
+    store = UserData()
+    yield store
+    from PySide6.QtWidgets import QApplication
+    if QApplication.instance() is not None:
+        for widget in QApplication.topLevelWidgets():
+            widget.close()
+    store.close()
+
+
+@pytest.fixture
+def folder(tmp_path) -> pathlib.Path:
+    """A folder standing for the removable media CMS files are brought on."""
+    path = tmp_path / "media"
+    path.mkdir()
+    return path

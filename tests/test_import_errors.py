@@ -18,12 +18,6 @@ def sha(path: pathlib.Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture
-def folder(tmp_path) -> pathlib.Path:
-    path = tmp_path / "media"
-    path.mkdir()
-    return path
-
 
 @pytest.fixture
 def existing(reference_path, data_dir, tmp_path):

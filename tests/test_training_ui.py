@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QLabel
 
-from db.userdata import UserData
 from rules import training as T
 from ui.presentation import PresentationWindow
 from ui.training import TrainingWindow
@@ -21,14 +20,6 @@ from ui.training_models import ClaimTableModel, ScenarioListModel
 
 ARTIFACTS = pathlib.Path(__file__).resolve().parent.parent / "artifacts"
 
-
-@pytest.fixture
-def userdata(tmp_path):
-    ud = UserData(tmp_path / "user.sqlite3")
-    yield ud
-    for w in QApplication.topLevelWidgets():
-        w.close()          # windows that save to the user data do it before it closes
-    ud.close()
 
 
 @pytest.fixture

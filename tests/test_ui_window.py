@@ -78,12 +78,6 @@ def light_theme(qapp):
     theme.apply(qapp, theme.LIGHT, 100)
 
 
-@pytest.fixture
-def userdata(data_dir):
-    store = UserData()
-    yield store
-    store.close()
-
 
 @pytest.fixture
 def window(qtbot, reference, userdata):

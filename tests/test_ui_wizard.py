@@ -9,19 +9,12 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QWizard
 
-from db.userdata import UserData
 from rules.encounter import parse_encounter
 from rules.engine import decide
 from ui.wizard import DrugsPage, ModifierWizard, Page
 
 ARTIFACTS = pathlib.Path(__file__).resolve().parent.parent / "artifacts"
 
-
-@pytest.fixture
-def userdata(data_dir):
-    store = UserData()
-    yield store
-    store.close()
 
 
 @pytest.fixture
