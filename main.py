@@ -12,7 +12,6 @@ is logged with its details and summarised.
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import os
@@ -25,10 +24,16 @@ log = logging.getLogger("codedesk")
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # argparse's own exit code for usage errors is 2, kept
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+def _parser_class():
+    # argparse is imported only when there are arguments to parse: the window's start
+    # (no arguments) does without it.
+    import argparse
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message):  # argparse's own exit code for usage errors is 2, kept
+            self.print_usage(sys.stderr)
+            self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+    return _Parser
 
 
 def _emit_json(data) -> None:
@@ -197,6 +202,7 @@ def cmd_import(args) -> int:
 
 
 def _positive_int(value: str) -> int:
+    import argparse
     try:
         n = int(value)
     except ValueError:
@@ -207,6 +213,7 @@ def _positive_int(value: str) -> int:
 
 
 def _iso_date(value: str) -> str:
+    import argparse
     import datetime
     try:
         return datetime.date.fromisoformat(value).isoformat()
@@ -214,7 +221,8 @@ def _iso_date(value: str) -> str:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser():
+    _Parser = _parser_class()  # noqa: N806 (a class)
     parser = _Parser(prog="codedesk", description="CodeDesk: an offline reference for coding "
                      "chemodenervation (CPT 64643 and its family). With no command, opens the "
                      "window.")
@@ -271,15 +279,18 @@ def main(argv: list[str] | None = None) -> int:
     from db.errors import CodeDeskError
     from db.logsetup import setup_logging
 
-    args = build_parser().parse_args(argv)
-    log_file = setup_logging(gui=args.command is None and not args.version)
+    argv = sys.argv[1:] if argv is None else argv
+    # No arguments: the window, straight away (nothing to parse).
+    args = build_parser().parse_args(argv) if argv else None
+    gui = args is None or (args.command is None and not args.version)
+    log_file = setup_logging(gui=gui)
     try:
+        if gui:
+            from ui.app import run_gui
+            return run_gui(sys.argv[:1])
         if args.version:
             print(version_text())
             return EXIT_OK
-        if args.command is None:
-            from ui.app import run_gui
-            return run_gui(sys.argv[:1])
         status = args.func(args)
         sys.stdout.flush()
         return status
