@@ -17,7 +17,7 @@ import logging
 import os
 import sys
 
-__version__ = "0.1.0"
+from resources import __version__  # noqa: F401 (codedesk --version, packaging)
 
 log = logging.getLogger("codedesk")
 

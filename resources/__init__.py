@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib.resources
 import pathlib
 
+__version__ = "0.1.0"   # the one place the version is written (pyproject reads it)
+
 REFERENCE_DB_NAME = "reference.sqlite3"
 
 

@@ -540,3 +540,16 @@ def test_status_bar_names_the_releases_in_use(window, reference):
     for rel in reference.releases_in_use():
         assert rel.label in text
     assert "ICD-10-CM" in text
+
+
+def test_about_names_the_version_and_the_data_releases(window, reference, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from resources import __version__
+    shown = {}
+    monkeypatch.setattr(QMessageBox, "about",
+                        lambda parent, title, text: shown.update(title=title, text=text))
+    window.act_about.trigger()
+    assert f"CodeDesk {__version__}" in shown["text"]
+    for rel in reference.releases_in_use():
+        assert rel.label in shown["text"]

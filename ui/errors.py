@@ -40,7 +40,7 @@ def details_text(exc_type, exc, tb, log_file) -> str:
     import platform
     import traceback
     try:
-        from main import __version__
+        from resources import __version__
     except ImportError:  # a packaged app may not expose the entry script as a module
         __version__ = "(version unknown)"
     lines = [f"CodeDesk {__version__}", f"Python {platform.python_version()} on "

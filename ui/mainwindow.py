@@ -1025,14 +1025,17 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QMessageBox
         from db import paths
         from db.logsetup import setup_logging
-        try:
-            from main import __version__
-        except ImportError:
-            __version__ = ""
+        from resources import __version__
         log_file = setup_logging(gui=True)
+        releases = "".join(f"<li>{r.label} (from {r.effective_from})"
+                           f"{' [imported]' if r.imported else ''}</li>"
+                           for r in self.ref.releases_in_use()) if self.ref else ""
         QMessageBox.about(self, "About CodeDesk",
                           f"<p><b>CodeDesk {__version__}</b>: an offline reference for coding "
                           "chemodenervation (CPT 64643 and its family).</p>"
+                          f"<p>Data releases in use today:</p><ul>{releases}</ul>"
+                          f"<p>ICD-10-CM: {self.ref.meta.get('icd10cm', '') if self.ref else ''}"
+                          "</p>"
                           f"<p>Your data (notes, bookmarks, settings): {paths.data_dir()}</p>"
                           f"<p>Log file: {log_file or 'not available'}</p>"
                           "<p>CPT is a registered trademark of the American Medical "
