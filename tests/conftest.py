@@ -64,3 +64,18 @@ def folder(tmp_path) -> pathlib.Path:
     path = tmp_path / "media"
     path.mkdir()
     return path
+
+
+@pytest.fixture
+def reader(reference_path, data_dir):
+    """Opens readers of the bundled data plus the imports in the test's data folder (as
+    the window does after an import); all are closed when the test ends."""
+    opened = []
+
+    def _open() -> Reference:
+        ref = Reference(reference_path, imports_path=data_dir / "imports.sqlite3")
+        opened.append(ref)
+        return ref
+    yield _open
+    for ref in opened:
+        ref.close()

@@ -17,7 +17,6 @@ import pytest
 
 from db.importers import (BadFileError, ImportCancelled, ImportStore, import_files, prepare,
                           recognize)
-from db.reference import Reference
 from rules.engine import decide
 from tests import cmsfiles
 from tests.engine_cases import emg, enc, side
@@ -59,18 +58,6 @@ def run(reference_path, data_dir):
         return import_files(paths, reference_path=reference_path, **kw)
     return _run
 
-
-@pytest.fixture
-def reader(reference_path, data_dir):
-    refs = []
-
-    def _open():
-        ref = Reference(reference_path, imports_path=data_dir / "imports.sqlite3")
-        refs.append(ref)
-        return ref
-    yield _open
-    for r in refs:
-        r.close()
 
 
 # -- NCCI PTP ---------------------------------------------------------------------------

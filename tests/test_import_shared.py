@@ -12,7 +12,6 @@ import pytest
 
 from db.codeset import CURATED, FAMILY
 from db.importers import import_files
-from db.reference import Reference
 from tests import cmsfiles
 from tests.test_import import content_rows
 
@@ -33,26 +32,14 @@ def ptp_rows(path: pathlib.Path):
              r["ptp_edit_rationale"]) for r in read(path)]
 
 
-@pytest.fixture
-def ref(reference_path, data_dir):
-    refs = []
 
-    def _open():
-        r = Reference(reference_path, imports_path=data_dir / "imports.sqlite3")
-        refs.append(r)
-        return r
-    yield _open
-    for r in refs:
-        r.close()
-
-
-def test_verbatim_pprrvu23_jan_layout(shared_cms, reference_path, ref):
+def test_verbatim_pprrvu23_jan_layout(shared_cms, reference_path, reader):
     path = shared_cms / "pfs_PPRRVU23_JAN_layout_family.csv"
     result = import_files([path], reference_path=reference_path)
     (o,) = result.releases
     assert (o.release_id, o.effective_from) == ("imp-pfs-2023-jan", "2023-01-01")
     assert "released 2023-01-30" in o.label
-    r = ref()
+    r = reader()
     with path.open(newline="", encoding="cp1252") as fh:
         in_file = {row[0] for row in list(csv.reader(fh))[10:] if row and not row[1]}
     bundled = {row["code"]: row for row in content_rows("cms_pfs", "pfs-rvu23a_jan")
@@ -70,7 +57,7 @@ def test_verbatim_pprrvu23_jan_layout(shared_cms, reference_path, ref):
     assert r.pfs("64643", "2023-02-01").global_days == "ZZZ"
 
 
-def test_real_ptp_edits_of_two_quarters(shared_cms, reference_path, ref, tmp_path):
+def test_real_ptp_edits_of_two_quarters(shared_cms, reference_path, reader, tmp_path):
     q2, q3 = tmp_path / "q2", tmp_path / "q3"
     q2.mkdir()
     q3.mkdir()
@@ -107,7 +94,7 @@ def test_real_ptp_edits_of_two_quarters(shared_cms, reference_path, ref, tmp_pat
     assert got.get("changed", set()) == changed
     assert added or deleted or changed           # a quarter always moves something
 
-    r = ref()
+    r = reader()
     bundled = {(x["column1"], x["column2"], int(x["modifier_indicator"]),
                 x["deletion_date"] or None)
                for x in content_rows("cms_ptp", "ptp-practitioner-2024-07-01")}
@@ -119,7 +106,7 @@ def test_real_ptp_edits_of_two_quarters(shared_cms, reference_path, ref, tmp_pat
         assert curated == {b for b in bundled if code in b[:2]}, code
 
 
-def test_real_hospital_ptp_mue_aoc_opps_hcpcs(shared_cms, reference_path, ref, tmp_path):
+def test_real_hospital_ptp_mue_aoc_opps_hcpcs(shared_cms, reference_path, reader, tmp_path):
     files = cmsfiles.write_ptp_txt(
         tmp_path, ptp_rows(shared_cms / "ncci_ptp_outpatient_hospital_2024-07-01_family.csv"),
         setting="outpatient_hospital", version="v302r0")
@@ -148,7 +135,7 @@ def test_real_hospital_ptp_mue_aoc_opps_hcpcs(shared_cms, reference_path, ref, t
         "imp-ptp-outpatient_hospital-v302r0", "imp-mue-practitioner-2024-07-01",
         "imp-mue-outpatient_hospital-2024-07-01", "imp-mue-dme-2024-07-01", "imp-aoc-2024q3",
         "imp-opps-2023-01", "imp-hcpcs-2024-07"}
-    r = ref()
+    r = reader()
     for x in content_rows("cms_mue", "mue-practitioner-2024-07-01"):
         m = r.mue(x["code"], "practitioner", AUG)
         assert (m.value, m.mai, m.release) == (int(x["value"]), int(x["mai"]),
