@@ -45,18 +45,18 @@ def rows(rec: Recognized, encoding: str | None, monitor) -> Iterator[tuple]:
     path = rec.path
     unit = "row" if rec.fmt == "xlsx" else "line"
     it = reading.records(path, rec.fmt, encoding, monitor)
-    for n, cells in it:
+
+    def header(n, cells):
         cols = _columns(cells)
-        if cols:
-            if "type" not in cols:
-                raise Line(path, n, unit).error("the header has no AOC edit type column: not "
-                                                "the add-on code edit layout")
-            break
-        if n >= HEADER_WITHIN:
-            raise BadFileError(path, "no header with 'Add-on Code' and 'Primary Code' near the "
-                               "top: not the add-on code edit layout", line=n, unit=unit)
-    else:
-        raise BadFileError(path, "the file ends before its first edit: it seems truncated")
+        if cols and "type" not in cols:
+            raise Line(path, n, unit).error("the header has no AOC edit type column: not "
+                                            "the add-on code edit layout")
+        return cols
+
+    _n, cols = reading.find_header(
+        it, header, path=path, unit=unit, within=HEADER_WITHIN, first="edit",
+        missing="no header with 'Add-on Code' and 'Primary Code' near the top: not the "
+                "add-on code edit layout")
     start = rec.effective_from
     seen = set()
     count = 0

@@ -40,15 +40,16 @@ def rows(rec: Recognized, encoding: str | None, monitor) -> Iterator[tuple]:
     path = rec.path
     unit = "row" if rec.fmt == "xlsx" else "line"
     it = reading.records(path, rec.fmt, encoding, monitor, delimiter=",")
-    for n, cells in it:
+
+    def header(n, cells):
         if _is_header(cells):
             _check_header(cells, Line(path, n, unit))
-            break
-        if n >= HEADER_WITHIN:
-            raise BadFileError(path, "no 'HCPCS/CPT Code' header row near the top: not the MUE "
-                               "layout", line=n, unit=unit)
-    else:
-        raise BadFileError(path, "the file ends before its first code: it seems truncated")
+            return cells
+        return None
+
+    reading.find_header(it, header, path=path, unit=unit, within=HEADER_WITHIN,
+                        missing="no 'HCPCS/CPT Code' header row near the top: not the MUE "
+                                "layout")
     seen: dict[str, int] = {}
     count = 0
     cut = rec.fmt == "text" and reading.last_line_unterminated(path)

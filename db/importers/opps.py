@@ -40,15 +40,10 @@ def rows(rec: Recognized, encoding: str | None, monitor) -> Iterator[tuple]:
     path = rec.path
     unit = "row" if rec.fmt == "xlsx" else "line"
     it = reading.records(path, rec.fmt, encoding, monitor, delimiter=",")
-    for n, cells in it:
-        cols = _columns(cells)
-        if cols:
-            break
-        if n >= HEADER_WITHIN:
-            raise BadFileError(path, "no header with HCPCS Code, SI and Payment Rate near the "
-                               "top: not the Addendum B layout", line=n, unit=unit)
-    else:
-        raise BadFileError(path, "the file ends before its first code: it seems truncated")
+    _n, cols = reading.find_header(
+        it, lambda n, cells: _columns(cells) or None, path=path, unit=unit,
+        within=HEADER_WITHIN, missing="no header with HCPCS Code, SI and Payment Rate near "
+                                      "the top: not the Addendum B layout")
     seen: dict[str, tuple] = {}
     count = 0
     width = max(cols.values()) + 1

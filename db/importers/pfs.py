@@ -70,16 +70,17 @@ def rows(rec: Recognized, encoding: str | None, monitor) -> Iterator[tuple]:
     unit = "row" if rec.fmt == "xlsx" else "line"
     it = reading.records(path, rec.fmt, encoding, monitor, delimiter=",")
     above: list[list[str]] = []
-    for n, cells in it:
+
+    def header(n, cells):
         if [words(c) for c in cells[:3]] == ["HCPCS", "MOD", "DESCRIPTION"]:
             _check_header((above + [cells])[-5:], Line(path, n, unit))
-            break
+            return cells
         above.append(cells)
-        if n >= HEADER_WITHIN:
-            raise BadFileError(path, "no 'HCPCS, MOD, DESCRIPTION' header line in the first "
-                               f"{HEADER_WITHIN} lines: not the PPRRVU layout", line=n, unit=unit)
-    else:
-        raise BadFileError(path, "the file ends before its first code: it seems truncated")
+        return None
+
+    reading.find_header(it, header, path=path, unit=unit, within=HEADER_WITHIN,
+                        missing="no 'HCPCS, MOD, DESCRIPTION' header line in the first "
+                                f"{HEADER_WITHIN} lines: not the PPRRVU layout")
     rid = rec.release_id
     seen: dict[str, int] = {}
     count = 0

@@ -14,6 +14,7 @@ a line it does not fit is examined field by field to say what was wrong.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from db.importers import fields, reading
 from db.importers.detect import Recognized
@@ -82,17 +83,12 @@ def rows(rec: Recognized, encoding: str | None, monitor) -> Iterator[tuple]:
 def _text_rows(rec: Recognized, encoding: str, monitor) -> Iterator[tuple]:
     path, rid, setting = rec.path, rec.release_id, rec.setting
     with path.open("r", encoding=encoding, newline="") as fh:
-        n = 0
-        for n, line in enumerate(fh, 1):
-            cells = line.rstrip("\r\n").split("\t")
-            if _is_header(cells):
-                _check_header(path, cells, Line(path, n))
-                break
-            if n >= HEADER_WITHIN:
-                raise BadFileError(path, "no 'Column 1 / Column 2' header row in the first "
-                                   f"{HEADER_WITHIN} lines: not the NCCI PTP layout", line=n)
-        else:
-            raise BadFileError(path, "the file ends before its first edit: it seems truncated")
+        lines = ((n, line.rstrip("\r\n").split("\t")) for n, line in enumerate(fh, 1))
+        n, _cells = reading.find_header(
+            lines, partial(_header, path, "line"), path=path, unit="line",
+            within=HEADER_WITHIN, first="edit",
+            missing="no 'Column 1 / Column 2' header row in the first "
+                    f"{HEADER_WITHIN} lines: not the NCCI PTP layout")
         yield from _edits(fh, n, path, rid, setting, monitor)
 
 
@@ -161,19 +157,21 @@ def _edits(fh, n: int, path, rid: str, setting: str, monitor) -> Iterator[tuple]
                                "the CMS download.", line=n)
 
 
+def _header(path, unit: str, n: int, cells: list[str]):
+    """The header row's cells (checked: the columns where CMS puts them), or None."""
+    if _is_header(cells):
+        _check_header(path, cells, Line(path, n, unit))
+        return cells
+    return None
+
+
 def _workbook_rows(rec: Recognized, monitor) -> Iterator[tuple]:
     path, rid, setting = rec.path, rec.release_id, rec.setting
     it = reading.workbook_rows(path, monitor, path.stat().st_size)
-    for n, cells in it:
-        if _is_header(cells):
-            _check_header(path, cells, Line(path, n, "row"))
-            break
-        if n >= HEADER_WITHIN:
-            raise BadFileError(path, "no 'Column 1 / Column 2' header row in the first "
-                               f"{HEADER_WITHIN} rows: not the NCCI PTP layout", line=n,
-                               unit="row")
-    else:
-        raise BadFileError(path, "the workbook ends before its first edit: it seems truncated")
+    reading.find_header(it, partial(_header, path, "row"), path=path, unit="row",
+                        within=HEADER_WITHIN, first="edit", whole="workbook",
+                        missing="no 'Column 1 / Column 2' header row in the first "
+                                f"{HEADER_WITHIN} rows: not the NCCI PTP layout")
     started = False
     count = 0
     for n, cells in it:

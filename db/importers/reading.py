@@ -337,3 +337,21 @@ def last_line_unterminated(path: pathlib.Path) -> bool:
             return False
         fh.seek(-1, 2)
         return fh.read(1) not in (b"\n", b"\r")
+
+
+def find_header(records, header: Callable, *, path, unit: str, within: int, missing: str,
+                first: str = "code", whole: str = "file") -> tuple[int, object]:
+    """Read `records` ((number, cells) pairs) up to the header row: `header(n, cells)`
+    returns the header's value, or None for a row above it (it may also refuse a header
+    whose columns moved, by raising). Returns (n, value); the records go on after it.
+
+    No header within `within` rows: `missing` says which layout the file is not. The
+    file ending first: it is truncated.
+    """
+    for n, cells in records:
+        found = header(n, cells)
+        if found is not None:
+            return n, found
+        if n >= within:
+            raise BadFileError(path, missing, line=n, unit=unit)
+    raise BadFileError(path, f"the {whole} ends before its first {first}: it seems truncated")
