@@ -226,9 +226,6 @@ class Reference:
         return sorted({r["primary_code"] for r in self._rows("aoc", rel, "addon_code = ?",
                                                              (addon,))})
 
-    def is_addon(self, code: str, on_date: str | None = None) -> bool:
-        return bool(self.addon_primaries(code, on_date))
-
     def code_row(self, code: str):
         row = self.con.execute("SELECT * FROM codes WHERE code = ?", (code,)).fetchone()
         if row is None:
@@ -275,11 +272,6 @@ class Reference:
         return [Modifier(*r) for r in self.con.execute(
             "SELECT modifier, title, meaning, applies, must_not, source_id FROM modifiers"
             " ORDER BY modifier")]
-
-    def modifier(self, modifier: str) -> Modifier | None:
-        r = self.con.execute("SELECT modifier, title, meaning, applies, must_not, source_id"
-                             " FROM modifiers WHERE modifier = ?", (modifier.upper(),)).fetchone()
-        return Modifier(*r) if r else None
 
     def source(self, source_id: str) -> Source | None:
         r = self.con.execute("SELECT id, title, publisher, tier, release, date, document, url"
